@@ -1,0 +1,9 @@
+"""CLI subcommands: each module has `register(subparsers)` and sets `run` on its parser."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import build, stats, validate, vocab
+
+MODULES: tuple[ModuleType, ...] = (build, validate, stats, vocab)

@@ -1,0 +1,38 @@
+"""`metrokg validate [FILE…]`: check records (yours and the project's) and report per record."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..build import assemble
+from .common import add_project_options, progress, project_paths
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("validate", help="validate data files and report what is wrong",
+                       description="Validate the project's records together with FILEs (YAML "
+                                   "record files, e.g. your own organisations and plans). "
+                                   "Exit 0 if there is no Violation, 3 otherwise, 2 on bad input.")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    add_project_options(p)
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = project_paths(args)
+    data = paths.data.resolve()
+    extra = [f for f in args.files if f.resolve().parent != data]
+    assembled = assemble(paths, base=args.base, extra=extra,
+                         progress=(lambda _m: None) if args.quiet else progress)
+    result = assembled.validation
+    mine = {str(f) for f in args.files}
+    findings = [f for f in result.findings if not mine or (f.record or "").split("#")[0] in mine]
+    others = len(result.findings) - len(findings)
+    print(result.text().splitlines()[0])
+    for finding in findings:
+        print(finding.line())
+    if others and mine:
+        print(f"({others} finding(s) in other files not shown)")
+    return 0 if result.conforms else 3

@@ -1,0 +1,77 @@
+"""Errors of metrokg.
+
+    MetrokgError                 base of everything metrokg raises on purpose
+    ├── InputError               bad input: names the file, record and field, says what to do
+    │   └── QuoteNotFound        a record's quote is not in its source document
+    ├── ValidationFailed         the graph breaks a blocking (Violation) rule
+    ├── StoreError               the embedded store is missing or cannot be read
+    └── QueryError               a query is malformed, refused, or its endpoint failed
+
+Library code raises; only the CLI turns an error into one line and an exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "InputError", "MetrokgError", "QueryError", "QuoteNotFound", "StoreError", "ValidationFailed",
+]
+
+
+class MetrokgError(Exception):
+    """Base class of metrokg's errors. ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 1
+
+
+@dataclass
+class InputError(MetrokgError):
+    """Bad input, located as precisely as possible.
+
+    >>> str(InputError("graph/data/x.yaml", "bad level", record="element/L1", field="level",
+    ...                hint="use one of: action, deliverable"))
+    'graph/data/x.yaml: record element/L1, field level: bad level (use one of: action, deliverable)'
+    """
+
+    file: str
+    message: str
+    record: str | None = None
+    field: str | None = None
+    hint: str | None = None
+    line: int | None = None
+
+    exit_code = 2
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        if self.record:
+            where += f": record {self.record}"
+        if self.field:
+            where += f", field {self.field}"
+        text = f"{where}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class QuoteNotFound(InputError):
+    """A record's quote does not occur in its source document."""
+
+
+class ValidationFailed(MetrokgError):
+    """The data breaks at least one rule of severity Violation."""
+
+    exit_code = 3
+
+
+class StoreError(MetrokgError):
+    """The embedded store (the built dataset) is missing or unreadable."""
+
+    exit_code = 4
+
+
+class QueryError(MetrokgError):
+    """A query could not be run: syntax, unknown name, bad parameter or endpoint failure."""
+
+    exit_code = 5
