@@ -428,12 +428,7 @@ class _Writer:
     def _target(self, r: Record, g: Graph, s: URIRef, target: Any) -> None:
         if not isinstance(target, dict) or "value" not in target:
             raise r.error("a target is {value: …, unit: …, comparator: …}", field="target")
-        try:
-            value = Literal(str(float(target["value"])).rstrip("0").rstrip("."),
-                            datatype=XSD.decimal)
-        except (TypeError, ValueError):
-            raise r.error(f"target value {target['value']!r} is not a number",
-                          field="target") from None
+        value = _decimal(r, target["value"], "target")
         g.add((s, MKG.targetValue, value))
         if target.get("unit") is not None:
             if target["unit"] not in UNITS:
@@ -464,7 +459,7 @@ class _Writer:
         if amount is not None:
             if not isinstance(amount, dict) or not {"value", "currency"} <= set(amount):
                 raise r.error("an amount is {value: …, currency: EUR}", field="amount")
-            g.add((s, MKG.amount, Literal(str(amount["value"]), datatype=XSD.decimal)))
+            g.add((s, MKG.amount, _decimal(r, amount["value"], "amount")))
             g.add((s, MKG.currency, Literal(str(amount["currency"]))))
 
     def _relation_iri(self, r: Record) -> URIRef:
@@ -780,6 +775,24 @@ def _slugify(text: str) -> str:
     'nif-g-60489937'
     """
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _decimal(record: Record, value: Any, name: str) -> Literal:
+    """An xsd:decimal in canonical form (always a point: 0.7, 290000.0).
+
+    >>> _decimal(None, 290000, "amount")  # doctest: +ELLIPSIS
+    rdflib.term.Literal('290000.0', datatype=...)
+    """
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise record.error(f"{value!r} is not a number", field=name) from None
+    if isinstance(value, bool) or not number.is_finite():
+        raise record.error(f"{value!r} is not a number", field=name)
+    text = format(number.normalize(), "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
 def _as_list(value: Any) -> list[Any]:

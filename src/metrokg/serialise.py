@@ -35,21 +35,27 @@ def to_turtle(graph: Graph, *, base: str) -> str:
 
 
 def to_trig(dataset: Dataset, *, base: str) -> str:
-    """TriG: the prefixes once, then each named graph in IRI order."""
-    header = bind_prefixes(Graph(), base)
-    prefix_lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(header.namespaces())
-                    if p and (p in PREFIXES or p in ("id", "graph"))]
-    blocks = ["\n".join(prefix_lines) + "\n"]
+    """TriG: every prefix any graph uses, once, then each named graph in IRI order."""
+    prefix_lines: set[str] = set()
+    blocks: list[str] = []
+    names = bind_prefixes(Graph(), base).namespace_manager
     graphs = sorted((g for g in dataset.graphs()
                      if isinstance(g.identifier, URIRef) and len(g)), key=lambda g: str(g.identifier))
     for graph in graphs:
         body = to_turtle(graph, base=base)
-        lines = [ln for ln in body.splitlines() if ln and not ln.startswith("@prefix")]
-        name = header.namespace_manager.normalizeUri(graph.identifier)
+        lines = []
+        for line in body.splitlines():
+            if line.startswith("@prefix") and not lines:
+                prefix_lines.add(line)
+            else:
+                lines.append(line)  # blank lines too: they may sit inside a literal
+        name = names.normalizeUri(graph.identifier)
         if name.startswith("<") or ":" not in name:
             name = graph.identifier.n3()
-        blocks.append(f"{name} {{\n" + "\n".join("    " + ln for ln in lines) + "\n}\n")
-    return "\n".join(blocks)
+        # no indentation: it would land inside multi-line literals
+        blocks.append(f"{name} {{\n" + "\n".join(lines).strip("\n") + "\n}\n")
+    graph_prefixes = {f"@prefix graph: <{base}graph/> ."}
+    return "\n".join(["\n".join(sorted(prefix_lines | graph_prefixes)) + "\n", *blocks])
 
 
 def to_jsonld(graph: Graph, *, base: str) -> str:
