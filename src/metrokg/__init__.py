@@ -4,8 +4,6 @@ The public API is re-exported here; everything else is private to its module.
 Nothing happens at import time.
 """
 
-from __future__ import annotations
-
 from .build import BuildResult, assemble, build
 from .errors import (
     InputError, MetrokgError, QueryError, QuoteNotFound, StoreError, ValidationFailed,

@@ -125,7 +125,7 @@ class _Registry:
     people: dict[str, Record] = field(default_factory=dict)
     concepts: dict[tuple[str, str], Record] = field(default_factory=dict)
     graph_keys: dict[str, Record] = field(default_factory=dict)
-    pref_langs: dict[URIRef, set[str]] = field(default_factory=dict)
+    pref_labels: dict[URIRef, dict[str, Literal]] = field(default_factory=dict)
 
 
 def build_dataset(records: Sequence[Record], documents: Mapping[str, Document],
@@ -596,7 +596,7 @@ class _Writer:
             return
         if not isinstance(value, dict):
             raise r.error("expected a language map such as {ca: …, es: …}", field=name)
-        langs = self.reg.pref_langs.setdefault(s, set())
+        preferred_by_lang = self.reg.pref_labels.setdefault(s, {})
         for lang, texts in sorted(value.items()):
             if lang not in LANGUAGES:
                 raise r.error(f"language tag {lang!r} is not supported", field=name,
@@ -605,12 +605,12 @@ class _Writer:
                 if not isinstance(text, str | int | float) or not str(text).strip():
                     raise r.error(f"empty or non-text name in {lang!r}", field=name)
                 literal = Literal(" ".join(str(text).split()), lang=lang)
-                if preferred and (lang not in langs or (s, SKOS.prefLabel, literal) in
-                                  self.dataset):
-                    langs.add(lang)
+                current = preferred_by_lang.get(lang)
+                if current is None and preferred:
+                    preferred_by_lang[lang] = literal
                     g.add((s, SKOS.prefLabel, literal))
-                elif (s, SKOS.prefLabel, literal) in self.dataset:
-                    g.add((s, SKOS.prefLabel, literal))  # same wording: a second source
+                elif current == literal:
+                    g.add((s, SKOS.prefLabel, literal))  # same wording: a second source for it
                 else:
                     g.add((s, SKOS.altLabel, literal))
 
