@@ -13,12 +13,25 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .namespaces import (
-    ADMS, BASIS, CV, DCTERMS, FOAF, MKG, OA, ORG, OTYPE, PROV, RDF, ROLE, SCHEMA, SDG, SKOS,
-    STATUS, TIME, UNIT, XSD,
+    ADMS,
+    CV,
+    DCTERMS,
+    FOAF,
+    MKG,
+    OA,
+    ORG,
+    PROV,
+    RDF,
+    SCHEMA,
+    SDG,
+    SKOS,
+    TIME,
+    UNIT,
+    XSD,
 )
 from .records import Record
 from .sources import LANGUAGES, Document
@@ -154,7 +167,6 @@ def build_dataset(records: Sequence[Record], documents: Mapping[str, Document],
 def _register(records: Iterable[Record], iris: Iris) -> _Registry:
     reg = _Registry()
     for record in records:
-        f = record.fields
         key = _graph_key(record)
         if key in reg.graph_keys:
             other = reg.graph_keys[key]
@@ -618,7 +630,7 @@ class _Writer:
         if value is None:
             return
         if isinstance(value, str):
-            g.add((s, prop, Literal(" ".join(value.split()), lang="en")))  # type: ignore[arg-type]
+            g.add((s, prop, Literal(" ".join(value.split()), lang="en")))
             return
         if not isinstance(value, dict):
             raise r.error("expected text or a language map", field=name)
@@ -626,7 +638,7 @@ class _Writer:
             if lang not in LANGUAGES:
                 raise r.error(f"language tag {lang!r} is not supported", field=name,
                               hint=f"use one of: {', '.join(LANGUAGES)}")
-            g.add((s, prop, Literal(" ".join(str(text).split()), lang=lang)))  # type: ignore[arg-type]
+            g.add((s, prop, Literal(" ".join(str(text).split()), lang=lang)))
 
     def _url(self, r: Record, value: Any, name: str) -> URIRef:
         text = str(value)
@@ -808,4 +820,3 @@ def _close(word: str, known: Iterable[str]) -> str | None:
     return f"did you mean {', '.join(matches)}?" if matches else None
 
 
-_ = BNode  # blank nodes are never minted: every node has a stable IRI

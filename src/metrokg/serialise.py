@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.serializers.nt import _nt_row
@@ -43,7 +42,7 @@ def to_trig(dataset: Dataset, *, base: str) -> str:
                      if isinstance(g.identifier, URIRef) and len(g)), key=lambda g: str(g.identifier))
     for graph in graphs:
         body = to_turtle(graph, base=base)
-        lines = []
+        lines: list[str] = []
         for line in body.splitlines():
             if line.startswith("@prefix") and not lines:
                 prefix_lines.add(line)

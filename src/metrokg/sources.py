@@ -54,7 +54,7 @@ def locate_quote(text: str, quote: str) -> QuoteLocation | None:
     """Find *quote* in *text*, tolerating differences in white space only.
 
     >>> locate_quote("Hola,\\n  món!", "Hola, món")
-    QuoteLocation(start=0, end=10, exact='Hola,\\n  món')
+    QuoteLocation(start=0, end=11, exact='Hola,\\n  món')
     >>> locate_quote("abc", "abd") is None
     True
     """
