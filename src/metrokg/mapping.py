@@ -275,8 +275,14 @@ class _Writer:
         return self.iris.plan(slug)
 
     def target(self, record: Record, value: Any, name: str) -> URIRef:
-        """A plan (`plan-id`), plan element (`plan-id:code`) or organisation reference."""
+        """A plan (`plan-id`), plan element (`plan-id:code`), SDG (`sdg:11`) or organisation."""
         text = str(value)
+        if text.startswith("sdg:"):
+            iri = SDG[text[4:]]
+            if iri not in self.vocab.sdg_concepts:
+                raise record.error(f"{text} is not a goal or target of the UN SDG scheme",
+                                   field=name, hint="write goals as sdg:11, targets as sdg:11.3")
+            return iri
         if ":" in text:
             plan, key = text.split(":", 1)
             element = self.reg.elements.get((plan, key))
