@@ -85,6 +85,13 @@ CASES = [
     Case("source-not-utf8", _latin1_source, ("003_29c15e5f8f697e43.txt", "not UTF-8")),
     Case("data-not-utf8", lambda root: (root / "graph" / "data" / "zz-user.yaml").write_bytes(
         (DOC + "records: []\n# caf\xe9\n").encode("latin-1")), ("zz-user.yaml", "not UTF-8")),
+    Case("malformed-csv-ragged-row", _data_file(
+        "kind,id,type,name.en,document,quote\n"
+        f"organisation,atlantis,city-network,Atlantis,metropolis-triennial-report-2018-2020,{QUOTE},extra\n",
+        "zz-user.csv"), ("zz-user.csv:2", "row has 7 cells, the header 6")),
+    Case("malformed-csv-unclosed-quote", _data_file(
+        "kind,id,quote\norganisation,atlantis,\"never closed\n", "zz-user.csv"),
+         ("zz-user.csv", "malformed CSV")),
     Case("unknown-field", _records(
         "  - kind: organisation\n    id: atlantis\n    typ: city-network\n"
         f"    name: {{en: Atlantis}}\n    quote: \"{QUOTE}\"\n"),
@@ -131,6 +138,16 @@ def test_bad_input(case: Case, pristine: Path, capsys: pytest.CaptureFixture[str
     for fragment in case.expect:
         assert fragment in err, f"{fragment!r} not in {err!r}"
     assert _snapshot(pristine / "dist") == before
+
+
+def test_csv_records_build(pristine: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (pristine / "graph" / "data" / "zz-user.csv").write_text(
+        "kind,id,type,name.en,alt.en,document,quote\n"
+        f"organisation,atlantis,city-network,Atlantis,ATL|Atl.,metropolis-triennial-report-2018-2020,{QUOTE}\n",
+        encoding="utf-8")
+    assert main(["build", "--project", str(pristine), "--quiet"]) == 0
+    turtle = (pristine / "dist" / "graph" / "metrokg.ttl").read_text(encoding="utf-8")
+    assert 'skos:altLabel "ATL"@en,' in turtle or 'skos:altLabel "ATL"@en ;' in turtle
 
 
 def test_validate_names_the_users_file(pristine: Path, capsys: pytest.CaptureFixture[str]) -> None:

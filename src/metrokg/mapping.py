@@ -739,7 +739,7 @@ def _describe_graph(g: Graph, graph_iri: URIRef, record: Record, iris: Iris) -> 
 def _graph_key(record: Record) -> str:
     """The stable key of a record's named graph: data file stem / kind / natural key."""
     f = record.fields
-    stem = record.file.rsplit("/", 1)[-1].removesuffix(".yaml")
+    stem = record.file.rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".csv")
     kind = record.kind
     if kind in ("organisation", "plan", "person"):
         natural = str(f.get("id"))

@@ -6,6 +6,8 @@ document) or a URL, and the facts that passage supports. See graph/README.md.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -84,6 +86,65 @@ def _located_items(path: Path, text: str) -> tuple[dict[str, Any], list[int]]:
     return data, lines
 
 
+def _csv_items(where: str, text: str) -> tuple[dict[str, Any], list[int]]:
+    """Rows of a CSV record file as record mappings, with their line numbers.
+
+    Columns are field names; ``name.ca`` fills a language map, ``period.start`` a nested
+    field; ``a|b`` is a list; ``true``/``false`` and whole numbers are typed; an empty cell
+    is an absent field.
+
+    >>> data, lines = _csv_items("x.csv", "kind,id,name.en,goals\\nsdg,a,Alpha,3|5\\n")
+    >>> data["records"][0]["name"], data["records"][0]["goals"], lines
+    ({'en': 'Alpha'}, [3, 5], [2])
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(where, "empty CSV file", hint="the first row names the fields") from None
+    except csv.Error as exc:
+        raise InputError(where, f"malformed CSV: {exc}", line=1) from None
+    if "kind" not in header:
+        raise InputError(where, "the header has no `kind` column", line=1,
+                         hint="the first row names the fields: kind,id,type,name.ca,…,quote")
+    records: list[dict[str, Any]] = []
+    lines: list[int] = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise InputError(where, f"row has {len(row)} cells, the header {len(header)}",
+                                 line=line, hint="quote cells that contain commas")
+            record: dict[str, Any] = {}
+            for column, cell in zip(header, row, strict=True):
+                if cell.strip():
+                    _put(record, column.strip(), _typed(cell.strip()))
+            records.append(record)
+            lines.append(line)
+    except csv.Error as exc:
+        raise InputError(where, f"malformed CSV: {exc}", line=reader.line_num,
+                         hint="check the quoting on that line") from None
+    return {"records": records}, lines
+
+
+def _typed(cell: str) -> Any:
+    if "|" in cell:
+        return [_typed(part.strip()) for part in cell.split("|") if part.strip()]
+    if cell in ("true", "false"):
+        return cell == "true"
+    return int(cell) if re.fullmatch(r"-?\d+", cell) and not cell.startswith("0") else cell
+
+
+def _put(record: dict[str, Any], column: str, value: Any) -> None:
+    keys = column.split(".")
+    target = record
+    for key in keys[:-1]:
+        target = target.setdefault(key, {})
+    target[keys[-1]] = value
+
+
 def read_record_file(path: Path, documents: Mapping[str, Document],
                      *, display: str | None = None) -> list[Record]:
     """Read one data file: check its structure and every record's source."""
@@ -95,7 +156,10 @@ def read_record_file(path: Path, documents: Mapping[str, Document],
     except UnicodeDecodeError as exc:
         raise InputError(where, f"not UTF-8 (byte {exc.start})",
                          hint="re-save the file as UTF-8") from None
-    data, lines = _located_items(path, text)
+    if path.suffix.lower() == ".csv":
+        data, lines = _csv_items(where, text)
+    else:
+        data, lines = _located_items(path, text)
     default_doc = data.get("document")
     if default_doc is not None and default_doc not in documents:
         raise InputError(where, f"unknown document {default_doc!r}", field="document",
@@ -163,8 +227,8 @@ def _label(raw: Mapping[str, Any]) -> str:
 
 def load_records(data_dir: Path, documents: Mapping[str, Document],
                  *, extra: Iterable[Path] = ()) -> list[Record]:
-    """Every record of every `*.yaml` in *data_dir* (sorted by name), then of *extra* files."""
-    files = sorted(data_dir.glob("*.yaml")) + [Path(p) for p in extra]
+    """Every record of every `*.yaml` / `*.csv` in *data_dir* (by name), then of *extra*."""
+    files = sorted([*data_dir.glob("*.yaml"), *data_dir.glob("*.csv")]) + [Path(p) for p in extra]
     records: list[Record] = []
     for path in files:
         try:
