@@ -9,10 +9,12 @@ from .errors import (
     InputError, MetrokgError, QueryError, QuoteNotFound, StoreError, ValidationFailed,
 )
 from .paths import ProjectPaths, default_paths
+from .sparql import AskResult, GraphResult, SelectResult, query
 from .store import open_store, store_stats
 from .validate import Finding, ValidationResult
 
 __all__ = [
+    "AskResult", "GraphResult", "SelectResult", "query",
     "BuildResult", "Finding", "InputError", "MetrokgError", "ProjectPaths", "QueryError",
     "QuoteNotFound", "StoreError", "ValidationFailed", "ValidationResult", "assemble", "build",
     "default_paths", "open_store", "store_stats",
