@@ -21,6 +21,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from .errors import ValidationFailed
 from .mapping import Iris, Vocabulary, build_dataset
 from .namespaces import DCTERMS, DEFAULT_BASE, PROV, RDF, bind_prefixes
+from .networkstep import add_network_analysis
 from .ontology import ONTOLOGY_IRI, load_ontology, version
 from .paths import ProjectPaths
 from .records import load_records
@@ -29,7 +30,7 @@ from .sources import load_documents
 from .summary import Summary, summarise
 from .validate import ValidationResult, load_shapes, merged, validate_dataset
 
-__all__ = ["BuildResult", "OUTPUT_FILES", "assemble", "build"]
+__all__ = ["OUTPUT_FILES", "BuildResult", "assemble", "build"]
 
 Progress = Callable[[str], None]
 
@@ -43,6 +44,7 @@ OUTPUT_FILES = {
     "validation_turtle": "validation.ttl",
     "summary_json": "summary.json",
     "summary_text": "summary.txt",
+    "explorer": "explorer.html",
 }
 SDG_CITATION = ("Amit Joshi, Luis Gonzalez Morales, Szymon Klarman, and Aaron Helton. 2019. "
                 "A Knowledge Organization System for the United Nations Sustainable Development "
@@ -58,6 +60,7 @@ class Assembled:
     validation: ValidationResult
     summary: Summary
     base: str
+    explorer_html: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,12 @@ def assemble(paths: ProjectPaths, *, base: str = DEFAULT_BASE, extra: Sequence[P
     checks = sorted((paths.queries / "checks").glob("*-violation.rq"))
     result = validate_dataset(dataset, load_shapes(paths.shapes), ontology=None, checks=checks,
                               provenance=iris.provenance_graph)
+    # ---- network step (metrokg.networkstep): analysis graph + provenance, explorer page
+    progress("analysing the partnership network")
+    network = add_network_analysis(dataset, paths, base=base)
+    # ---- end of network step
     summary = summarise(dataset, base=base, validation=result)
-    return Assembled(dataset, ontology, result, summary, base)
+    return Assembled(dataset, ontology, result, summary, base, network.explorer_html)
 
 
 def _add_reference_graph(dataset: Dataset, iris: Iris, name: str, content: Graph,
@@ -153,6 +160,7 @@ def _write_outputs(assembled: Assembled, dist: Path) -> Path:
         "summary_json": json.dumps(assembled.summary.as_dict(), indent=2, sort_keys=True,
                                    ensure_ascii=False) + "\n",
         "summary_text": assembled.summary.text(),
+        "explorer": assembled.explorer_html,
     }
     for key, text in contents.items():
         path = staging / OUTPUT_FILES[key]

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import build, stats, validate, vocab
+from . import build, explore, network, stats, validate, vocab
 
-MODULES: tuple[ModuleType, ...] = (build, validate, stats, vocab)
+MODULES: tuple[ModuleType, ...] = (build, validate, stats, vocab, network, explore)
