@@ -8,7 +8,12 @@ from pathlib import Path
 from ..analysis import MEASURES, analyse, analysis_date, table, to_csv, to_json, to_rdf
 from ..namespaces import bind_prefixes
 from ..network import (
-    View, bipartite_view, load_projection, network_view, write_gexf, write_graphml,
+    View,
+    bipartite_view,
+    load_projection,
+    network_view,
+    write_gexf,
+    write_graphml,
 )
 from ..serialise import to_trig
 from ..store import open_store
