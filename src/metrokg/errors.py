@@ -5,7 +5,8 @@
     │   └── QuoteNotFound        a record's quote is not in its source document
     ├── ValidationFailed         the graph breaks a blocking (Violation) rule
     ├── StoreError               the embedded store is missing or cannot be read
-    └── QueryError               a query is malformed, refused, or its endpoint failed
+    ├── QueryError               a query is malformed, refused, or its endpoint failed
+    └── RequestRefused           the public web endpoint refuses a request (an HTTP 4xx)
 
 Library code raises; only the CLI turns an error into one line and an exit code.
 """
@@ -15,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "InputError", "MetrokgError", "QueryError", "QuoteNotFound", "StoreError", "ValidationFailed",
+    "InputError", "MetrokgError", "QueryError", "QuoteNotFound", "RequestRefused", "StoreError",
+    "ValidationFailed",
 ]
 
 
@@ -75,3 +77,21 @@ class QueryError(MetrokgError):
     """A query could not be run: syntax, unknown name, bad parameter or endpoint failure."""
 
     exit_code = 5
+
+
+class RequestRefused(MetrokgError):
+    """The public web endpoint refuses a request; ``status`` is the HTTP 4xx to answer.
+
+    >>> str(RequestRefused(413, "the body is too large"))
+    '413: the body is too large'
+    """
+
+    exit_code = 6
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(status, message)
+        self.status = status
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.message}"

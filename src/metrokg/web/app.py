@@ -1,0 +1,241 @@
+"""The ASGI application: SPARQL endpoint, resource pages, dataset, query page, dumps.
+
+``create_app(config)`` returns a Starlette app; the build is loaded and the query
+workers are started in its lifespan, so importing this module does nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..build import OUTPUT_FILES
+from ..errors import RequestRefused
+from ..namespaces import DEFAULT_BASE
+from .conneg import RDF_SUFFIXES, RDF_TYPES, choose_language, choose_media_type
+from .dataset import DUMP_TYPES
+from .endpoint import refusal, sparql
+from .pages import Linker
+from .policy import Limits
+from .sandbox import QueryPool
+from .state import (
+    Published,
+    dataset_html,
+    index_html,
+    load_published,
+    ontology_html,
+    query_html,
+    resource_html,
+    resource_rdf,
+)
+
+__all__ = ["ServeConfig", "create_app"]
+
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9._~:@!$&'()*+,;=%-]+(/[A-Za-z0-9._~:@!$&'()*+,;=%-]+)*$")
+_RDF_OFFERS = ["text/html", *RDF_TYPES]
+_DATASET_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld",
+                  "application/n-triples": "nt"}
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """How to serve: which build, under which base, with which limits."""
+
+    output: Path
+    base: str = DEFAULT_BASE
+    limits: Limits = field(default_factory=Limits)
+    queries: Path | None = None
+
+
+def _text(status: int, message: str) -> Response:
+    return refusal(RequestRefused(status, message))
+
+
+def _static_dir() -> Path:
+    return Path(str(files("metrokg.web") / "static"))
+
+
+class _App:
+    """The per-process state of a running server (real state: the store and workers)."""
+
+    def __init__(self, config: ServeConfig) -> None:
+        self.config = config
+        self.pub: Published | None = None
+        self.pool: QueryPool | None = None
+        self.linker = Linker(config.base)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
+        config = self.config
+        self.pub = await run_in_threadpool(load_published, config.output, base=config.base,
+                                           queries=config.queries)
+        self.pool = QueryPool(config.output / OUTPUT_FILES["dataset_nquads"], config.limits)
+        await self.pool.start()
+        try:
+            yield
+        finally:
+            await self.pool.close()
+
+    # -- helpers ---------------------------------------------------------------------
+    def _pub(self) -> Published:
+        assert self.pub is not None, "the app is used outside its lifespan"
+        return self.pub
+
+    def _lang(self, request: Request) -> str:
+        return choose_language(request.headers.get("accept-language"),
+                               request.query_params.get("lang"))
+
+    def _html(self, body: str, *, vary: str = "Accept, Accept-Language") -> Response:
+        return Response(body, media_type="text/html; charset=utf-8",
+                        headers={"Vary": vary,
+                                 "X-Content-Type-Options": "nosniff",
+                                 "Content-Security-Policy":
+                                 "default-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                 "script-src 'self'; connect-src 'self'; frame-ancestors 'none'"})
+
+    # -- routes ----------------------------------------------------------------------
+    async def sparql(self, request: Request) -> Response:
+        assert self.pool is not None
+        return await sparql(request, self.pool, self.config.limits,
+                            self.config.base + "id/dataset")
+
+    async def index(self, request: Request) -> Response:
+        return self._html(index_html(self._pub(), lang=self._lang(request), linker=self.linker))
+
+    async def query_page(self, request: Request) -> Response:
+        return self._html(query_html(self._pub(), lang=self._lang(request), linker=self.linker,
+                                     endpoint="/sparql", limits=self.config.limits))
+
+    async def dataset(self, request: Request) -> Response:
+        path = request.url.path
+        suffix = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+        if path == "/.well-known/void":
+            media: str | None = choose_media_type(request.headers.get("accept"),
+                                                  list(_DATASET_TYPES))
+        elif suffix:
+            media = RDF_SUFFIXES.get(suffix, "text/html")
+        else:
+            media = choose_media_type(request.headers.get("accept"),
+                                      ["text/html", *_DATASET_TYPES])
+        if media is None:
+            return _text(406, "the dataset description is available as text/html, "
+                              + ", ".join(_DATASET_TYPES))
+        pub = self._pub()
+        if media == "text/html":
+            return self._html(dataset_html(pub, lang=self._lang(request), linker=self.linker,
+                                           endpoint="/sparql"))
+        root = str(request.base_url)
+        body = pub.dataset(root).serialize(format=_DATASET_TYPES[media], encoding="utf-8")
+        return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+    async def dump(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in DUMP_TYPES:
+            return _text(404, f"no dump named {name!r}; see /dataset for the list")
+        path = self.config.output / name
+        if not path.is_file():
+            return _text(404, f"{name} was not produced by this build")
+        return FileResponse(path, media_type=DUMP_TYPES[name])
+
+    async def explorer(self, _request: Request) -> Response:
+        path = self._pub().explorer
+        if path is None:
+            return _text(404, "the network explorer has not been built (see `metrokg --help`)")
+        return FileResponse(path, media_type="text/html; charset=utf-8")
+
+    async def static(self, request: Request) -> Response:
+        rel = request.path_params["path"]
+        if not _SAFE_PATH.match(rel) or any(p in ("..", ".") for p in rel.split("/")):
+            return _text(400, "that path is not allowed")
+        root = _static_dir().resolve()
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            return _text(404, f"no static file {rel!r}")
+        return FileResponse(target)
+
+    async def ontology(self, request: Request) -> Response:
+        path = request.url.path
+        if path.endswith(".ttl") or (not path.endswith(".html") and choose_media_type(
+                request.headers.get("accept"), ["text/html", "text/turtle"]) == "text/turtle"):
+            ttl = self.config.output / OUTPUT_FILES["ontology"]
+            if not ttl.is_file():
+                return _text(404, "this build has no ontology.ttl")
+            return FileResponse(ttl, media_type="text/turtle", headers={"Vary": "Accept"})
+        return self._html(await run_in_threadpool(ontology_html, self._pub(),
+                                                  lang=self._lang(request), linker=self.linker))
+
+    async def resource(self, request: Request) -> Response:
+        raw = request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0]
+        path = request.url.path.lstrip("/")
+        if ".." in raw or "%2e%2e" in raw.lower() or "\x00" in path or "\\" in path:
+            return _text(400, "path traversal is not allowed")
+        if not path or not _SAFE_PATH.match(path):
+            return _text(404, "no such resource")
+        media: str | None = None
+        stem, dot, suffix = path.rpartition(".")
+        if dot and suffix in RDF_SUFFIXES:
+            path, media = stem, RDF_SUFFIXES[suffix]
+        elif dot and suffix == "html":
+            path, media = stem, "text/html"
+        pub = self._pub()
+        iri = self.config.base + path
+        if iri not in pub.site.documents:
+            return _text(404, f"<{iri}> is not described in this dataset")
+        if media is None:
+            media = choose_media_type(request.headers.get("accept"), _RDF_OFFERS)
+            if media is None:
+                return _text(406, f"<{iri}> is available as {', '.join(_RDF_OFFERS)}")
+        if media == "text/html":
+            alternates = {m: f"/{path}.{s}" for m, s in RDF_TYPES.items()}
+            body = await run_in_threadpool(resource_html, pub, iri, lang=self._lang(request),
+                                           linker=self.linker, alternates=alternates)
+            assert body is not None
+            return self._html(body)
+        data = await run_in_threadpool(resource_rdf, pub, iri, media)
+        return Response(data, media_type=media, headers={"Vary": "Accept",
+                                                         "Link": f'<{iri}>; rel="describedby"'})
+
+    async def favicon(self, _request: Request) -> Response:
+        return Response(status_code=204)
+
+
+def create_app(config: ServeConfig) -> Starlette:
+    """The ASGI app for *config* (load and start happen in the app's lifespan)."""
+    state = _App(config)
+    methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+    routes = [
+        Route("/", state.index),
+        Route("/index.html", state.index),
+        Route("/sparql", state.sparql, methods=methods),
+        Route("/sparql/", state.sparql, methods=methods),
+        Route("/query", state.query_page),
+        Route("/query.html", state.query_page),
+        Route("/dataset", state.dataset),
+        Route("/dataset.html", state.dataset),
+        Route("/dataset.ttl", state.dataset),
+        Route("/dataset.jsonld", state.dataset),
+        Route("/dataset.nt", state.dataset),
+        Route("/.well-known/void", state.dataset),
+        Route("/id/dataset", lambda _r: RedirectResponse("/dataset", status_code=303)),
+        Route("/dumps/{name}", state.dump),
+        Route("/explorer.html", state.explorer),
+        Route("/static/{path:path}", state.static),
+        Route("/def", state.ontology),
+        Route("/def.html", state.ontology),
+        Route("/def.ttl", state.ontology),
+        Route("/favicon.ico", state.favicon),
+        Route("/{path:path}", state.resource),
+    ]
+    app = Starlette(routes=routes, lifespan=state.lifespan)
+    return app
+

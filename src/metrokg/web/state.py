@@ -1,0 +1,161 @@
+"""What the server and the static export share: the loaded build and its page renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from ..build import OUTPUT_FILES
+from ..errors import StoreError
+from ..namespaces import ORG, PREFIXES
+from ..ontology import version as package_version
+from ..store import open_store
+from .dataset import LICENCE, Dump, dataset_graph, list_dumps
+from .ontodoc import render_ontology
+from .pages import Linker, compact_json, embed_json, page_context, render, render_resource
+from .policy import Limits
+from .resources import Site, describe, ego_network, load_site, pick_label, resource_triples
+from .results import write_graph
+
+__all__ = ["Example", "Published", "load_examples", "load_published"]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A catalogue query offered on the query page."""
+
+    name: str
+    title: str
+    query: str
+
+
+def load_examples(queries: Path | None) -> list[Example]:
+    """The top-level ``queries/*.rq`` (the catalogue), titled by their first comment line."""
+    if queries is None or not queries.is_dir():
+        return []
+    examples = []
+    for path in sorted(queries.glob("*.rq")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        comments = [line.lstrip("#").strip() for line in text.splitlines()
+                    if line.startswith("#") and line.lstrip("#").strip()]
+        examples.append(Example(path.stem, comments[0] if comments else "", text))
+    return examples
+
+
+@dataclass(frozen=True)
+class Published:
+    """A loaded build, ready to be served or exported (read-only)."""
+
+    output: Path
+    base: str
+    store: ox.Store
+    site: Site
+    dumps: tuple[Dump, ...]
+    ontology: Graph
+    examples: tuple[Example, ...]
+    version: str
+
+    @property
+    def explorer(self) -> Path | None:
+        path = self.output / "explorer.html"
+        return path if path.is_file() else None
+
+    def dataset(self, site_root: str | None = None) -> Graph:
+        return dataset_graph(self.base, self.output, list(self.dumps), version=self.version,
+                             site=site_root, triples=len(self.store))
+
+
+def load_published(output: Path, *, base: str, queries: Path | None = None) -> Published:
+    """Load the build in *output* (``metrokg.nq`` is required, the rest is optional)."""
+    dump = output / OUTPUT_FILES["dataset_nquads"]
+    store = open_store(dump=dump)
+    ontology = Graph()
+    ontology_file = output / OUTPUT_FILES["ontology"]
+    if ontology_file.is_file():
+        try:
+            ontology.parse(ontology_file, format="turtle")
+        except Exception as exc:  # rdflib raises many unrelated types on bad input
+            raise StoreError(f"cannot read {ontology_file}: {exc}") from None
+    return Published(output, base, store, load_site(store, base), tuple(list_dumps(output)),
+                     ontology, tuple(load_examples(queries)), package_version())
+
+
+def resource_rdf(pub: Published, iri: str, media: str) -> bytes | None:
+    """The RDF of one resource in *media*, or ``None`` if the IRI is unknown."""
+    if iri not in pub.site.documents:
+        return None
+    return write_graph(resource_triples(describe(pub.store, iri, max_content=None)), media,
+                       prefixes={**PREFIXES, "id": pub.base + "id/", "graph": pub.base + "graph/"})
+
+
+def resource_html(pub: Published, iri: str, *, lang: str, linker: Linker,
+                  alternates: dict[str, str]) -> str | None:
+    """The HTML page of one resource, or ``None`` if the IRI is unknown."""
+    if iri not in pub.site.documents:
+        return None
+    description = describe(pub.store, iri)
+    jsonld = write_graph(resource_triples(description), "application/ld+json").decode()
+    is_org = str(ORG.Organization) in pub.site.types.get(iri, ())
+    ego = ego_network(pub.store, iri) if is_org else None
+    return render_resource(pub.site, description, lang=lang, linker=linker, jsonld=jsonld,
+                           ego=ego, alternates=alternates)
+
+
+def ontology_html(pub: Published, *, lang: str, linker: Linker) -> str:
+    return render_ontology(pub.ontology, pub.base, lang=lang, linker=linker)
+
+
+def dataset_html(pub: Published, *, lang: str, linker: Linker, endpoint: str | None) -> str:
+    context = page_context(lang, linker, "metrokg dataset", "dataset")
+    validation = pub.output / OUTPUT_FILES["validation_text"]
+    context.update(
+        iri=pub.base + "id/dataset", version=pub.version, licence=LICENCE, endpoint=endpoint,
+        description="Metropolitan networks and actors, their plans and the UN SDGs; every "
+                    "statement cites its source.",
+        void_ttl=linker.path("dataset.ttl"),
+        explorer=linker.path("explorer.html") if pub.explorer else None,
+        dumps=[{"name": d.name, "href": linker.path("dumps/" + d.name), "media_type":
+                d.media_type, "size": d.size, "sha256": d.sha256} for d in pub.dumps],
+        validation=validation.read_text(encoding="utf-8", errors="replace")
+        if validation.is_file() else None,
+    )
+    return render("dataset.html", **context)
+
+
+def query_html(pub: Published, *, lang: str, linker: Linker, endpoint: str,
+               limits: Limits) -> str:
+    context = page_context(lang, linker, "SPARQL", "query")
+    examples = [{"name": e.name, "title": e.title, "query": e.query} for e in pub.examples]
+    default = (pub.examples[0].query if pub.examples else
+               "PREFIX org: <http://www.w3.org/ns/org#>\n"
+               "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+               "SELECT ?org ?name WHERE {\n  GRAPH ?g { ?org a org:Organization ; "
+               "skos:prefLabel ?name }\n} ORDER BY ?name LIMIT 50\n")
+    context.update(endpoint=endpoint, examples=pub.examples, examples_json=compact_json(examples),
+                   default_query=default, limits=limits, script=linker.path("static/query.js"))
+    return render("query.html", **context)
+
+
+def index_html(pub: Published, *, lang: str, linker: Linker) -> str:
+    context = page_context(lang, linker, "metrokg", "index")
+    groups: dict[str, list[dict[str, object]]] = {}
+    titles = {"org": "Organisations", "plan": "Plans"}
+    for iri in sorted(pub.site.documents):
+        rest = iri[len(pub.base):]
+        parts = rest.split("/")
+        if len(parts) == 3 and parts[0] == "id" and parts[1] in titles:
+            groups.setdefault(titles[parts[1]], []).append(
+                {"href": linker.href(iri), "text": pick_label(pub.site, iri, lang)})
+    context.update(groups=[{"title": t, "entries": sorted(i, key=lambda r: str(r["text"]).lower())}
+                           for t, i in groups.items()], explorer=pub.explorer is not None)
+    return render("index.html", **context)
+
+
+__all__ += ["dataset_html", "embed_json", "index_html", "ontology_html", "query_html",
+            "resource_html", "resource_rdf"]
