@@ -1,29 +1,51 @@
 """Validation: SHACL shapes and dataset-level SPARQL checks, reported per record.
 
-Shapes run with pyshacl on an in-memory rdflib graph (no inference). Checks SHACL cannot
-express are `queries/checks/*-violation.rq`: each must return no rows.
+Shapes (``shapes/*.ttl``) run with pyshacl on an in-memory rdflib graph — the union of
+the dataset's named graphs except provenance, so the ontology's classes and concept
+schemes and the UN SDG concepts are part of what the shapes see — without inference.
+Checks SHACL cannot express are ``queries/checks/*-violation.rq``: each must return no
+rows; every row is one Violation whose focus is the query's first variable. A check's
+header gives its ``# message:`` and the ``# parameters:`` metrokg binds (by name, as
+initial bindings — never spliced into the text).
+
+Each finding names the record (``file#key``) that stated the offending triple when it
+can be found, else the record that defined the focus node (or, for a per-plan check,
+the element or stated total the check points at).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .errors import QueryError
 from .namespaces import MKG, RDF, SH, bind_prefixes
 
-__all__ = ["Finding", "ValidationResult", "load_shapes", "run_checks", "validate_dataset"]
+__all__ = [
+    "Finding", "RecordIndex", "ValidationResult", "load_shapes", "merged", "run_checks",
+    "validate_dataset", "validate_graph",
+]
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+_PLACEHOLDER = re.compile(r"\{[?$][A-Za-z_][A-Za-z0-9_]*\}")
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: where it is (record, node, property), what is wrong, and how bad."""
+    """One problem: where it is (record, node, property), what is wrong, and how bad.
+
+    >>> Finding("Violation", "S01-organisation-label", "https://w3id.org/metrokg/id/org/x",
+    ...         "skos:prefLabel", None, "no name", "graph/data/x.yaml#x/organisation/x").line()
+    'Violation [S01-organisation-label] graph/data/x.yaml#x/organisation/x, property skos:prefLabel: no name'
+    """
 
     severity: str
     rule: str
@@ -36,7 +58,7 @@ class Finding:
     def line(self) -> str:
         where = self.record or self.focus
         prop = f", property {self.path}" if self.path else ""
-        value = f" (value {self.value})" if self.value else ""
+        value = f" (value {self.value})" if self.value and self.value not in self.message else ""
         return f"{self.severity} [{self.rule}] {where}{prop}: {self.message}{value}"
 
 
@@ -61,6 +83,47 @@ class ValidationResult:
         return "\n".join([head, *(f.line() for f in self.findings)]) + "\n"
 
 
+@dataclass(frozen=True)
+class RecordIndex:
+    """Which record stated what: named graph → record key, and node → defining record."""
+
+    graphs: Mapping[Node, str] = field(default_factory=dict)
+    """Record key of each record's named graph."""
+    subjects: Mapping[Node, str] = field(default_factory=dict)
+    """Record key of the graph that types each subject (else of any graph it is subject in)."""
+
+    @classmethod
+    def of(cls, dataset: Dataset, provenance: URIRef | None) -> RecordIndex:
+        """Read the record keys the provenance graph gives each named graph."""
+        if provenance is None:
+            return cls()
+        prov = dataset.graph(provenance)
+        graphs: dict[Node, str] = {}
+        subjects: dict[Node, str] = {}
+        typed: dict[Node, str] = {}
+        for graph in dataset.graphs():
+            key = prov.value(graph.identifier, MKG.recordKey)
+            if key is None:
+                continue
+            graphs[graph.identifier] = str(key)
+            for s, p, _ in graph:
+                subjects.setdefault(s, str(key))
+                if p == RDF.type:
+                    typed.setdefault(s, str(key))
+        subjects.update(typed)
+        return cls(graphs, subjects)
+
+    def stating(self, dataset: Dataset | None, s: Node, p: Node | None, o: Node) -> str | None:
+        """The record whose graph states ``s p o`` (any predicate if *p* is not an IRI)."""
+        if dataset is None or not self.graphs:
+            return None
+        pred = p if isinstance(p, URIRef) else None
+        keys = sorted(self.graphs[c.identifier]  # type: ignore[union-attr]
+                      for _, _, _, c in dataset.quads((s, pred, o, None))  # type: ignore[arg-type]
+                      if c is not None and c.identifier in self.graphs)  # type: ignore[union-attr]
+        return keys[0] if keys else None
+
+
 def load_shapes(folder: Path) -> Graph:
     """Every `*.ttl` directly in *folder* (examples live in subfolders)."""
     shapes = bind_prefixes(Graph())
@@ -80,38 +143,111 @@ def merged(dataset: Dataset, *, exclude: Iterable[URIRef] = ()) -> Graph:
     return out
 
 
+def validate_graph(data: Graph, shapes: Graph, *, records: RecordIndex | None = None,
+                   dataset: Dataset | None = None) -> ValidationResult:
+    """Run the shapes on one data graph (no inference); findings name records if known.
+
+    >>> from rdflib import Namespace
+    >>> ex = Namespace("https://example.org/")
+    >>> shapes = Graph().parse(format="turtle", data='''
+    ...     @prefix sh: <http://www.w3.org/ns/shacl#> .
+    ...     <https://example.org/S1> a sh:PropertyShape ; sh:targetNode <https://example.org/a> ;
+    ...         sh:path <https://example.org/p> ; sh:minCount 1 ; sh:message "needs p"@en .''')
+    >>> [f.line() for f in validate_graph(Graph(), shapes).findings]
+    ['Violation [S1] https://example.org/a, property <https://example.org/p>: needs p']
+    """
+    _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
+                                  allow_warnings=True)
+    index = records or RecordIndex()
+    findings = [_finding(report, result, data, shapes, index, dataset)
+                for result in report.subjects(RDF.type, SH.ValidationResult)]
+    return ValidationResult(tuple(_sorted(findings)), report)
+
+
 def validate_dataset(dataset: Dataset, shapes: Graph, *, ontology: Graph | None = None,
                      checks: Sequence[Path] = (), provenance: URIRef | None = None
                      ) -> ValidationResult:
-    """Run the shapes on the merged data graph and the SPARQL checks on the dataset."""
+    """Run the shapes on the merged data graph and the SPARQL checks on the dataset.
+
+    *ontology*, if given, is added to the data graph (the build already holds it as a
+    named graph). *provenance* is the provenance graph: left out of the shapes' data and
+    bound as ``?provenanceGraph`` in the checks.
+    """
     data = merged(dataset, exclude=[provenance] if provenance else [])
-    conforms, report, _ = shacl_validate(data, shacl_graph=shapes, ont_graph=ontology,
-                                         inference="none", advanced=True, allow_warnings=True)
-    _ = conforms
-    records = _record_index(dataset, provenance)
-    findings = [_finding(report, result, data, records)
-                for result in report.subjects(RDF.type, SH.ValidationResult)]
-    findings += run_checks(dataset, checks, records)
-    order = {"Violation": 0, "Warning": 1, "Info": 2}
-    findings.sort(key=lambda f: (order[f.severity], f.record or "", f.focus, f.rule,
-                                 f.path or "", f.value or ""))
-    return ValidationResult(tuple(findings), report)
+    if ontology is not None:
+        for triple in ontology:
+            data.add(triple)
+    records = RecordIndex.of(dataset, provenance)
+    shaped = validate_graph(data, shapes, records=records, dataset=dataset)
+    bindings = {"provenanceGraph": provenance} if provenance is not None else {}
+    findings = [*shaped.findings, *run_checks(dataset, checks, records, bindings=bindings)]
+    return ValidationResult(tuple(_sorted(findings)), shaped.report)
 
 
-def run_checks(dataset: Dataset, checks: Sequence[Path],
-               records: dict[Node, str] | None = None) -> list[Finding]:
-    """Run each `*-violation.rq`; every row is a Violation (first variable = focus)."""
+def run_checks(dataset: Dataset, checks: Sequence[Path], records: RecordIndex | None = None,
+               *, bindings: Mapping[str, URIRef] | None = None) -> list[Finding]:
+    """Run each `*-violation.rq` on Oxigraph; every row is a Violation (first variable = focus).
+
+    The dataset is copied into an in-memory Oxigraph store (through N-Quads, so no rdflib
+    term reaches Oxigraph's engine): rdflib's evaluator took seconds per check here and
+    keeps rows SPARQL drops. The ``# parameters:`` header lists the variables a check
+    needs (``none`` for none); each must be in *bindings* (IRIs), else
+    :class:`QueryError` names the check. They are substituted (SEP-0007), so a check
+    projects them, after the focus; they are left out of the finding's detail.
+    """
+    if not checks:
+        return []
+    index = records or RecordIndex()
+    given = dict(bindings or {})
+    store = _store(dataset)
     findings: list[Finding] = []
     for path in checks:
         query = path.read_text(encoding="utf-8")
         message = _header_line(query, "message") or path.stem
-        for row in dataset.query(query):
-            values = [v for v in row if v is not None]  # type: ignore[union-attr]
-            focus = values[0] if values else Literal("")
-            detail = ", ".join(str(v) for v in values[1:])
-            findings.append(Finding("Violation", path.stem, str(focus), None, detail or None,
-                                    message, (records or {}).get(focus)))
+        needed = re.findall(r"\?([A-Za-z_][A-Za-z0-9_]*)", _header_line(query, "parameters") or "")
+        missing = [name for name in needed if name not in given]
+        if missing:
+            raise QueryError(f"{path}: check needs parameter(s) {', '.join(missing)} that were "
+                             "not given; pass them as bindings (e.g. the provenance graph)")
+        substitutions = {ox.Variable(name): ox.NamedNode(str(given[name])) for name in needed}
+        try:
+            solutions = store.query(query, substitutions=substitutions)
+        except (SyntaxError, RuntimeError) as exc:
+            raise QueryError(f"{path}: {exc}; fix the check (parameters must be projected)"
+                             ) from None
+        rule = path.name.removesuffix("-violation.rq")
+        names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+        for solution in solutions:  # type: ignore[union-attr]
+            values = [_text(solution[name]) for name in names
+                      if name not in needed and solution[name] is not None]
+            focus = values[0] if values else ""
+            detail = ", ".join(values[1:])
+            node = URIRef(focus)
+            record = index.graphs.get(node) or index.subjects.get(node)
+            findings.append(Finding("Violation", rule, focus, None, detail or None, message,
+                                    record))
     return findings
+
+
+def _store(dataset: Dataset) -> ox.Store:
+    """The dataset in an Oxigraph store; default-graph triples stay in the default graph."""
+    store = ox.Store()
+    text = dataset.serialize(format="nquads")
+    store.load(text.encode("utf-8") if isinstance(text, str) else text,
+               format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _text(term: object) -> str:
+    """An Oxigraph term as the string a finding shows (IRI, literal's lexical form)."""
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return str(getattr(term, "value", term))
+
+
+def _sorted(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (_ORDER[f.severity], f.record or "", f.focus, f.rule,
+                                           f.path or "", f.value or "", f.message))
 
 
 def _header_line(query: str, key: str) -> str | None:
@@ -122,38 +258,54 @@ def _header_line(query: str, key: str) -> str | None:
     return None
 
 
-def _record_index(dataset: Dataset, provenance: URIRef | None) -> dict[Node, str]:
-    """Map each subject to the record key of the graph that types it (else any graph)."""
-    keys: dict[Node, str] = {}
-    if provenance is None:
-        return keys
-    prov = dataset.graph(provenance)
-    typed: dict[Node, str] = {}
-    for graph in dataset.graphs():
-        key = prov.value(graph.identifier, MKG.recordKey)
-        if key is None:
-            continue
-        for s, p, _ in graph:
-            keys.setdefault(s, str(key))
-            if p == RDF.type:
-                typed.setdefault(s, str(key))
-    keys.update(typed)
-    return keys
-
-
-def _finding(report: Graph, result: Node, data: Graph, records: dict[Node, str]) -> Finding:
+def _finding(report: Graph, result: Node, data: Graph, shapes: Graph, records: RecordIndex,
+             dataset: Dataset | None) -> Finding:
     severity = SEVERITIES.get(report.value(result, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
     shape = report.value(result, SH.sourceShape)
     rule = str(shape).rsplit("/", 1)[-1] if isinstance(shape, URIRef) else "shape"
     focus = report.value(result, SH.focusNode)
     path = report.value(result, SH.resultPath)
     value = report.value(result, SH.value)
-    messages = sorted(str(m) for m in report.objects(result, SH.resultMessage)
-                      if not isinstance(m, Literal) or m.language in (None, "en"))
+    constraint = report.value(result, SH.sourceConstraint)
+    message = _english(list(report.objects(result, SH.resultMessage)),
+                       [m for n in (constraint, shape) if n is not None
+                        for m in shapes.objects(n, SH.message)])
+    record = None
+    if focus is not None:
+        if value is not None and value != focus:
+            record = records.stating(dataset, focus, path, value)
+            if record is None and path is None:  # a per-plan check points at an element
+                record = records.subjects.get(value)
+        record = record or records.subjects.get(focus)
     return Finding(
         severity=severity, rule=rule, focus=str(focus),
         path=data.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else None,
         value=str(value) if value is not None else None,
-        message=messages[0] if messages else "does not conform",
-        record=records.get(focus) if focus is not None else None,
+        message=message, record=record,
     )
+
+
+def _english(messages: Sequence[Node], templates: Sequence[Node]) -> str:
+    """The English result message.
+
+    pyshacl drops the language tag of a message once it fills in ``{?var}``
+    placeholders, so an untagged message is matched back to its tagged template.
+
+    >>> _english([Literal("Pla x: 3"), Literal("Plan x: 3")],
+    ...          [Literal("Pla {$this}: {?n}", lang="ca"), Literal("Plan {$this}: {?n}", lang="en")])
+    'Plan x: 3'
+    """
+    def language(message: Node) -> str | None:
+        if isinstance(message, Literal) and message.language:
+            return message.language
+        matches = []
+        for template in templates:
+            if isinstance(template, Literal):
+                parts = _PLACEHOLDER.split(str(template))
+                pattern = ".*?".join(re.escape(p) for p in parts)
+                if re.fullmatch(pattern, str(message), flags=re.DOTALL):
+                    matches.append((sum(map(len, parts)), template.language or ""))
+        return max(matches)[1] or None if matches else None
+
+    texts = sorted((language(m) != "en", language(m) is None, str(m)) for m in messages)
+    return texts[0][2] if texts else "does not conform"
