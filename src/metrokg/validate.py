@@ -18,11 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from .errors import QueryError
@@ -156,12 +160,40 @@ def validate_graph(data: Graph, shapes: Graph, *, records: RecordIndex | None = 
     >>> [f.line() for f in validate_graph(Graph(), shapes).findings]
     ['Violation [S1] https://example.org/a, property <https://example.org/p>: needs p']
     """
-    _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                  allow_warnings=True)
+    view = _PreparedQueries(data.store, data.identifier, data.namespace_manager)
+    _, report, _ = shacl_validate(view, shacl_graph=shapes, inference="none", advanced=True,
+                                  allow_warnings=True, inplace=True)
     index = records or RecordIndex()
     findings = [_finding(report, result, data, shapes, index, dataset)
-                for result in report.subjects(RDF.type, SH.ValidationResult)]
+                for result in report.objects(None, SH.result)]  # not the sh:detail ones
     return ValidationResult(tuple(_sorted(findings)), report)
+
+
+class _PreparedQueries(Graph):
+    """A view of a graph (same store) that parses each distinct SPARQL text once.
+
+    pyshacl parses a SHACL-SPARQL query again for every focus node (tens of ms each with
+    rdflib's grammar); the text is the same every time — ``$this`` is bound, not spliced
+    — so the parsed query is reused. pyshacl runs *in place* on the view: no shape here
+    has rules that would add triples, and the caller's graph is a fresh union anyway.
+    """
+
+    def __init__(self, store: Any, identifier: Any, namespace_manager: Any) -> None:
+        super().__init__(store=store, identifier=identifier,
+                         namespace_manager=namespace_manager)
+
+    def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql",
+              initNs: Any = None, initBindings: Any = None,
+              use_store_provided: bool = True, **kwargs: Any) -> Any:
+        if isinstance(query_object, str) and not initNs:
+            query_object = _prepared(query_object)
+        return super().query(query_object, processor, result, initNs, initBindings,
+                             use_store_provided, **kwargs)
+
+
+@lru_cache(maxsize=512)
+def _prepared(text: str) -> Query:
+    return prepareQuery(text)
 
 
 def validate_dataset(dataset: Dataset, shapes: Graph, *, ontology: Graph | None = None,
