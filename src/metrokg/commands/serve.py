@@ -26,6 +26,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--timeout", type=float, default=10.0,
                    help="seconds before a query is stopped (default 10)")
     p.add_argument("--max-rows", type=int, default=10_000, help="row cap per result (default 10000)")
+    p.add_argument("--max-waiting", type=int, default=32,
+                   help="queries that may wait for a worker before 429 (default 32)")
     p.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
     p.set_defaults(run=run)
 
@@ -42,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
         raise StoreError(f"no built dataset in {output}: run `metrokg build` first")
     if args.workers < 1 or args.timeout <= 0 or args.max_rows < 1:
         raise StoreError("--workers, --timeout and --max-rows must be positive")
-    limits = Limits(workers=args.workers, timeout=args.timeout, max_rows=args.max_rows)
+    limits = Limits(workers=args.workers, timeout=args.timeout, max_rows=args.max_rows,
+                    max_waiting=args.max_waiting)
     config = ServeConfig(output, base=args.base, limits=limits, queries=paths.queries)
     print(f"metrokg serve: http://{args.host}:{args.port}/ (SPARQL at /sparql; Ctrl-C stops)",
           file=sys.stderr, flush=True)

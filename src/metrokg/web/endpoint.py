@@ -119,6 +119,7 @@ async def decode_request(request: Request, limits: Limits) -> Job | None:
         accept=request.headers.get("accept"),
         default_graphs=tuple(v for n, v in params if n == "default-graph-uri"),
         named_graphs=tuple(v for n, v in params if n == "named-graph-uri"),
+        base_iri=str(request.url.replace(query="", fragment="")),
     )
 
 

@@ -37,7 +37,7 @@ UI = {
            "content": "Afirmaciones de este grafo", "data": "Datos", "query": "Consulta",
            "dataset": "Conjunto de datos", "ontology": "Ontología", "more": "más no mostrados"},
 }
-_MEASURE = re.compile(r"centrality|pagerank|betweenness|eigenvector|closeness|degree|community",
+_MEASURE = re.compile(r"centrality|pagerank|betweenness|eigenvector|closeness|degree|community|broker",
                       re.IGNORECASE)
 
 

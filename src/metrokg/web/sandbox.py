@@ -37,6 +37,8 @@ class Job:
     accept: str | None = None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    base_iri: str | None = None
+    """Base for relative IRIs in the query (the endpoint's own address)."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def execute(store: object, graphs: frozenset[str], job: Job, max_rows: int) -> R
         if media is None:
             raise RequestRefused(406, f"{shape.form} results are available as "
                                       f"{', '.join(offers)}; none of them is acceptable to you")
-        kwargs: dict[str, object] = {}
+        kwargs: dict[str, object] = {"base_iri": job.base_iri}
         if job.default_graphs or job.named_graphs:
             kwargs["default_graph"] = [ox.NamedNode(i) for i in job.default_graphs]
             kwargs["named_graphs"] = [ox.NamedNode(i) for i in job.named_graphs]

@@ -44,7 +44,9 @@ def load_examples(queries: Path | None) -> list[Example]:
             continue
         comments = [line.lstrip("#").strip() for line in text.splitlines()
                     if line.startswith("#") and line.lstrip("#").strip()]
-        examples.append(Example(path.stem, comments[0] if comments else "", text))
+        english = [c[3:].strip() for c in comments if c.startswith("en:")]
+        title = english[0] if english else (comments[0] if comments else "")
+        examples.append(Example(path.stem, title, text))
     return examples
 
 
