@@ -262,7 +262,9 @@ def _run_remote(prepared: PreparedQuery, endpoint: str, timeout: float) -> Query
     wrapper = SPARQLWrapper(endpoint)
     wrapper.setQuery(prepared.text)
     wrapper.setMethod(POST)
-    wrapper.setTimeout(timeout)  # type: ignore[arg-type]  # SPARQLWrapper accepts floats
+    # SPARQLWrapper.setTimeout truncates to int and treats 0 as "no timeout" (so 0.5 s
+    # would wait forever): set the attribute it passes to urlopen directly.
+    wrapper.timeout = timeout  # type: ignore[assignment]
     wrapper.setReturnFormat(TURTLE if prepared.form == "graph" else JSON)
     where = f"{prepared.name} on {endpoint}"
     try:

@@ -1,0 +1,95 @@
+"""`metrokg query`: run a catalogue query, a `.rq` file or inline SPARQL, locally or remotely."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..catalogue import load_catalogue
+from ..errors import QueryError
+from ..paths import ProjectPaths, default_paths
+from ..render import GRAPH_FORMATS, TABLE_FORMATS, render
+from ..sparql import DEFAULT_TIMEOUT, GraphResult, prepare
+from ..sparql import run as run_prepared
+
+EPILOG = """examples:
+  metrokg query --list
+  metrokg query actions-involving --param org=amb
+  metrokg query status-by-plan --format csv
+  metrokg query queries/plan-level-counts.rq --endpoint http://127.0.0.1:7878/query
+  metrokg query 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }'
+
+Queries match patterns inside GRAPH ?g { … }: the default graph is empty, so the
+same text gives the same answers locally and on any endpoint.
+Exit codes: 0 success, 4 no built dataset (run `metrokg build`), 5 query error
+(unknown name, bad parameter, syntax error, endpoint unreachable, timeout, HTTP error)."""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("query", help="run a SPARQL query (catalogue name, .rq file or text)",
+                       description="Run a query of the catalogue (queries/*.rq) by name, a .rq "
+                                   "file, or inline SPARQL — on the embedded store (the built "
+                                   "dataset) or on a SPARQL endpoint.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("query", nargs="?", metavar="QUERY",
+                   help="catalogue name, path to a .rq file, or the query text")
+    p.add_argument("--list", action="store_true", help="list the catalogue and exit")
+    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                   help="a catalogue query's parameter, e.g. org=amb (repeatable)")
+    p.add_argument("--endpoint", metavar="URL",
+                   help="SPARQL endpoint to query instead of the embedded store "
+                        "(Oxigraph server: http://host:7878/query)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"how long the endpoint may take (default {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--format", "-f", choices=TABLE_FORMATS + GRAPH_FORMATS, default=None,
+                   help="output format (default: table; turtle for CONSTRUCT/DESCRIBE)")
+    p.add_argument("--output", "-o", type=Path, metavar="FILE",
+                   help="write the result to FILE instead of standard output")
+    p.add_argument("--project", type=Path, default=None, metavar="DIR",
+                   help="the metrokg checkout whose catalogue and build to use")
+    p.set_defaults(run=run)
+
+
+def _paths(args: argparse.Namespace) -> ProjectPaths:
+    return ProjectPaths(args.project.resolve()) if args.project else default_paths()
+
+
+def _params(values: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"--param {item!r}: write NAME=VALUE, e.g. --param org=amb")
+        params[name.strip()] = value
+    return params
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = _paths(args)
+    if args.list:
+        print(_listing(paths), end="")
+        return 0
+    if not args.query:
+        raise QueryError("name a query (see `metrokg query --list`), a .rq file or give "
+                         "the query text")
+    prepared = prepare(args.query, params=_params(args.param), paths=paths)
+    result = run_prepared(prepared, endpoint=args.endpoint, timeout=args.timeout, paths=paths)
+    fmt = args.format or ("turtle" if isinstance(result, GraphResult) else "table")
+    text = render(result, fmt)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _listing(paths: ProjectPaths) -> str:
+    catalogue = load_catalogue(paths.queries)
+    lines = []
+    for entry in catalogue.values():
+        params = " ".join(f"{p.name}={p.default}" for p in entry.parameters)
+        lines.append(f"{entry.id}" + (f"  [{params}]" if params else ""))
+        lines.append(f"    {entry.question_en}")
+    lines.append(f"({len(catalogue)} queries in {paths.queries})")
+    return "\n".join(lines) + "\n"
