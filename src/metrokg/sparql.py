@@ -136,6 +136,9 @@ QueryResult = SelectResult | AskResult | GraphResult
 
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_UPDATE = re.compile(
+    r"^(\s|#[^\n]*\n|(PREFIX\s+[^:\s]*:\s*<[^>]*>)|(BASE\s*<[^>]*>))*"
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 
 
 def prepare(name_or_text: str | Path, *, params: Mapping[str, str] | None = None,
@@ -170,6 +173,9 @@ def prepare(name_or_text: str | Path, *, params: Mapping[str, str] | None = None
 
 def _form(text: str, name: str) -> Form:
     """Parse *text* on an empty store: syntax errors and updates are refused here."""
+    if _UPDATE.match(text):
+        raise QueryError(f"{name}: this is a SPARQL update; only SELECT, ASK, CONSTRUCT "
+                         "and DESCRIBE queries are run")
     try:
         result = pyoxigraph.Store().query(text)
     except SyntaxError as exc:

@@ -1,0 +1,174 @@
+"""`metrokg query` in-process: the catalogue listing, parameters, formats and every bad input.
+
+Each bad input must give one line on stderr naming what is wrong and exit 5, never a
+traceback; expected answers come from the source documents.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from metrokg.build import BuildResult
+from metrokg.cli import main
+from metrokg.paths import ProjectPaths
+
+Capsys = pytest.CaptureFixture[str]
+
+
+@pytest.fixture(autouse=True)
+def use_session_build(monkeypatch: pytest.MonkeyPatch, built: BuildResult,
+                      built_paths: ProjectPaths) -> None:
+    """Point the CLI's default paths at the session build (never the user's dist/)."""
+    import metrokg.commands.query as command
+
+    monkeypatch.setattr(command, "default_paths", lambda: built_paths)
+
+
+def run(args: list[str], capsys: Capsys) -> tuple[int, str, str]:
+    code = main(["query", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_list_shows_every_catalogue_query(capsys: Capsys) -> None:
+    code, out, _ = run(["--list"], capsys)
+    assert code == 0
+    assert "actions-involving  [org=uclg]" in out
+    assert "status-by-action-line" in out
+    assert out.rstrip().splitlines()[-1].startswith("(")
+    assert int(out.rstrip().splitlines()[-1][1:].split()[0]) >= 25
+
+
+def test_param_binds_the_organisation(capsys: Capsys) -> None:
+    # the AMB plan names Metropolis in actions 1.1.5, 1.3.1 and 1.3.2 (source 001)
+    code, out, _ = run(["actions-involving", "--param", "org=metropolis", "-f", "csv"], capsys)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    amb = {r["code"] for r in rows if r["plan"].endswith("/plan/amb-pam-2015-2019")}
+    assert amb == {"1.1.5", "1.3.1", "1.3.2"}
+
+
+def test_param_accepts_a_full_iri(capsys: Capsys) -> None:
+    code, out, _ = run(["member-count", "-p", "org=<https://w3id.org/metrokg/id/org/amb>",
+                        "-f", "csv"], capsys)
+    assert code == 0
+    assert out.splitlines()[1] == "https://w3id.org/metrokg/def/org-type/municipality,36"
+
+
+def test_csv_follows_sparql_csv(capsys: Capsys) -> None:
+    code, out, _ = run(["status-by-plan", "--format", "csv"], capsys)
+    assert code == 0
+    assert out.splitlines()[0] == "plan,status,elements"
+    assert ("https://w3id.org/metrokg/id/plan/metropolis-action-plan-2018-2020,"
+            "https://w3id.org/metrokg/def/status/achieved,49") in out.splitlines()
+
+
+def test_tsv_writes_terms(capsys: Capsys) -> None:
+    code, out, _ = run(["status-by-plan", "--format", "tsv"], capsys)
+    assert code == 0
+    assert out.splitlines()[0] == "?plan\t?status\t?elements"
+    assert ('<https://w3id.org/metrokg/def/status/in-progress>\t'
+            '"10"^^<http://www.w3.org/2001/XMLSchema#integer>') in out
+
+
+def test_json_is_sparql_results_json(capsys: Capsys) -> None:
+    code, out, _ = run(["status-by-plan", "--format", "json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["head"]["vars"] == ["plan", "status", "elements"]
+    counts = {b["status"]["value"].rsplit("/", 1)[1]: b["elements"]["value"]
+              for b in data["results"]["bindings"]}
+    assert counts == {"achieved": "49", "in-progress": "10", "not-developed": "6"}
+
+
+def test_markdown_table(capsys: Capsys) -> None:
+    code, out, _ = run(["status-by-action-line", "--format", "md"], capsys)
+    assert code == 0
+    assert out.splitlines()[0] == "| line | status | elements |"
+    assert "| L3 | status:in-progress | 6 |" in out
+
+
+def test_terminal_table_is_default(capsys: Capsys) -> None:
+    code, out, _ = run(["plan-succession"], capsys)
+    assert code == 0
+    assert "id:plan/diba-xgl-2016-2019" in out and out.rstrip().endswith("(2 rows)")
+
+
+def test_ask_prints_true(capsys: Capsys) -> None:
+    assert run(["stated-totals-agree"], capsys)[:2] == (0, "true\n")
+
+
+def test_construct_as_turtle_and_jsonld(capsys: Capsys) -> None:
+    code, out, _ = run(["membership-graph"], capsys)
+    assert code == 0 and "org:Membership" in out and "consortium-member" in out
+    code, out, _ = run(["membership-graph", "--format", "jsonld"], capsys)
+    assert code == 0
+    assert "https://w3id.org/metrokg/id/org/generalitat-catalunya" in out
+    json.loads(out)
+
+
+def test_rq_file_and_output_file(capsys: Capsys, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    code, _, _ = run([str(Path(__file__).parents[1] / "queries" / "plan-succession.rq"),
+                      "-f", "csv", "-o", str(target)], capsys)
+    assert code == 0
+    assert len(target.read_text().splitlines()) == 3
+
+
+def test_inline_query(capsys: Capsys) -> None:
+    code, out, _ = run(["SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?p a "
+                        "<https://w3id.org/metrokg/def/Plan> } }", "-f", "csv"], capsys)
+    # seven plans: AMB PAM, AMB cooperation master plan, Metropolis, CM2030, three XGL plans
+    assert (code, out.splitlines()[1]) == (0, "7")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    pytest.param(["actions-involvin"], "did you mean actions-involving?", id="unknown-name"),
+    pytest.param(["actions-involving", "-p", "org=amb> } ?s ?p ?o {"],
+                 "parameter org: 'amb> } ?s ?p ?o {' is not an organisation id",
+                 id="injection-refused"),
+    pytest.param(["actions-involving", "-p", "organisation=amb"],
+                 "unknown parameter 'organisation' (its parameters: org)", id="unknown-param"),
+    pytest.param(["actions-involving", "-p", "org"], "write NAME=VALUE", id="param-no-equals"),
+    pytest.param(["labels-with-fallback", "-p", "lang=en\"@x"], "is not a language tag",
+                 id="bad-language"),
+    pytest.param(["SELECT ?x WHERE {\n  ?x ?y\n}"], "<inline>:3:",
+                 id="syntax-error-line-column"),
+    pytest.param(["PREFIX x: <http://x/>\nDELETE WHERE { GRAPH ?g { ?s ?p ?o } }"],
+                 "this is a SPARQL update",
+                 id="update-refused"),
+    pytest.param(["no/such/file.rq"], "no query file at no/such/file.rq", id="missing-file"),
+    pytest.param([], "name a query", id="no-query"),
+    pytest.param(["status-by-plan", "-f", "turtle"], "returns solutions", id="wrong-format"),
+    pytest.param(["status-by-plan", "--endpoint", "ftp://example.org/sparql"],
+                 "is not an http(s) URL", id="bad-endpoint-scheme"),
+    pytest.param(["status-by-plan", "--endpoint", "http://127.0.0.1:9/query", "--timeout", "2"],
+                 "endpoint unreachable", id="unreachable-endpoint"),
+])
+def test_bad_input_is_one_line_and_exit_5(args: list[str], message: str, capsys: Capsys) -> None:
+    code, out, err = run(args, capsys)
+    assert code == 5
+    assert message in one_error_line(err)
+    assert out == ""
+
+
+def test_syntax_error_in_a_file_names_file_line_column(capsys: Capsys, tmp_path: Path) -> None:
+    path = tmp_path / "broken.rq"
+    path.write_text("# a comment\nSELECT ?x WHERE {\n  ?x ?y ?z .\n  ?x <a b> ?z\n}\n")
+    code, _, err = run([str(path)], capsys)
+    assert code == 5
+    line = one_error_line(err)
+    assert line.startswith(f"metrokg query: error: {path}:4:")  # the bad IRI is on line 4
+    assert "syntax error" in line
