@@ -122,9 +122,9 @@ class RecordIndex:
         if dataset is None or not self.graphs:
             return None
         pred = p if isinstance(p, URIRef) else None
-        keys = sorted(self.graphs[c.identifier]  # type: ignore[union-attr]
-                      for _, _, _, c in dataset.quads((s, pred, o, None))  # type: ignore[arg-type]
-                      if c is not None and c.identifier in self.graphs)  # type: ignore[union-attr]
+        names: list[Node] = [getattr(c, "identifier", c)  # quads yields names, not graphs
+                             for _, _, _, c in dataset.quads((s, pred, o, None)) if c is not None]
+        keys = sorted(self.graphs[name] for name in names if name in self.graphs)
         return keys[0] if keys else None
 
 
@@ -241,7 +241,8 @@ def run_checks(dataset: Dataset, checks: Sequence[Path], records: RecordIndex | 
         if missing:
             raise QueryError(f"{path}: check needs parameter(s) {', '.join(missing)} that were "
                              "not given; pass them as bindings (e.g. the provenance graph)")
-        substitutions = {ox.Variable(name): ox.NamedNode(str(given[name])) for name in needed}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(name): ox.NamedNode(str(given[name])) for name in needed}
         try:
             solutions = store.query(query, substitutions=substitutions)
         except (SyntaxError, RuntimeError) as exc:
@@ -292,7 +293,8 @@ def _header_line(query: str, key: str) -> str | None:
 
 def _finding(report: Graph, result: Node, data: Graph, shapes: Graph, records: RecordIndex,
              dataset: Dataset | None) -> Finding:
-    severity = SEVERITIES.get(report.value(result, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
+    level = report.value(result, SH.resultSeverity)
+    severity = SEVERITIES.get(level, "Violation") if isinstance(level, URIRef) else "Violation"
     shape = report.value(result, SH.sourceShape)
     rule = str(shape).rsplit("/", 1)[-1] if isinstance(shape, URIRef) else "shape"
     focus = report.value(result, SH.focusNode)

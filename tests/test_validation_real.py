@@ -1,0 +1,121 @@
+"""Validation of the real graph (the session build), and what breaks it.
+
+Expected numbers come from the source documents: the Metropolis triennial report
+(graph/sources/004_c0dde55ed5153bcd.txt) prints at its top "65 resultados y entregables
+… Alcanzados: 49 / En proceso: 10 / No desarrollados: 6", and prints L1M1D1 with the mark
+"v" (achieved).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, URIRef
+
+from metrokg.build import OUTPUT_FILES, BuildResult
+from metrokg.namespaces import ADMS, MKG, RDF, ROLE, STATUS
+from metrokg.paths import ProjectPaths
+from metrokg.validate import ValidationResult, load_shapes, validate_dataset
+
+BASE = "https://w3id.org/metrokg/"
+PLAN = URIRef(BASE + "id/plan/metropolis-action-plan-2018-2020")
+L1M1D1 = URIRef(f"{PLAN}/deliverable/L1M1D1")
+PROVENANCE = URIRef(BASE + "graph/provenance")
+REPORT_RECORDS = "graph/data/metropolis-report-2018-2020.yaml#"
+
+
+@pytest.fixture(scope="module")
+def dataset(built: BuildResult) -> Dataset:
+    """The built dataset, read back from its TriG dump with rdflib's own parser.
+
+    ``default_union`` lets triple patterns see every named graph (the default graph
+    itself is empty).
+    """
+    ds = Dataset(default_union=True)
+    ds.parse(built.output / OUTPUT_FILES["dataset_trig"], format="trig")
+    return ds
+
+
+def _revalidate(dataset: Dataset, paths: ProjectPaths) -> ValidationResult:
+    checks = sorted((paths.queries / "checks").glob("*-violation.rq"))
+    return validate_dataset(dataset, load_shapes(paths.shapes), checks=checks,
+                            provenance=PROVENANCE)
+
+
+def _copy_with_status(dataset: Dataset, element: URIRef, status: URIRef) -> Dataset:
+    """A copy of *dataset* where *element*'s adms:status is *status* (in the same graph)."""
+    copy = Dataset()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        if s == element and p == ADMS.status:
+            o = status
+        copy.graph(getattr(g, "identifier", g)).add((s, p, o))
+    return copy
+
+
+def test_real_graph_has_no_violation(built: BuildResult) -> None:
+    violations = [f.line() for f in built.validation.findings if f.severity == "Violation"]
+    assert violations == []
+
+
+def test_validation_report_is_published(built: BuildResult) -> None:
+    text = (built.output / OUTPUT_FILES["validation_text"]).read_text(encoding="utf-8")
+    assert text.startswith("metrokg validation: conforms")
+
+
+def test_metropolis_itemised_statuses_match_the_printed_totals(dataset: Dataset) -> None:
+    deliverables = set(dataset.subjects(RDF.type, MKG.Deliverable)) & \
+        set(dataset.subjects(MKG.inPlan, PLAN))
+    statuses = Counter(str(dataset.value(d, ADMS.status)).rsplit("/", 1)[-1]
+                       for d in deliverables)
+    assert len(deliverables) == 65
+    assert statuses == {"achieved": 49, "in-progress": 10, "not-developed": 6}
+
+
+def test_metropolis_stated_totals_are_as_printed(dataset: Dataset) -> None:
+    stated = {}
+    for total in set(dataset.subjects(MKG.statedFor, PLAN)):
+        status = dataset.value(total, MKG.countedStatus)
+        key = str(status).rsplit("/", 1)[-1] if status is not None else "total"
+        stated[key] = int(dataset.value(total, MKG.statedCount))  # type: ignore[arg-type]
+    assert stated == {"total": 65, "achieved": 49, "in-progress": 10, "not-developed": 6}
+
+
+def test_metropolis_totals_reconcile(built: BuildResult) -> None:
+    assert [f for f in built.validation.findings
+            if f.rule == "S50-stated-total-reconciliation"] == []
+
+
+def test_one_changed_status_breaks_the_reconciliation(dataset: Dataset,
+                                                      built_paths: ProjectPaths) -> None:
+    assert (L1M1D1, ADMS.status, STATUS.achieved) in dataset  # printed "v" in the report
+    result = _revalidate(_copy_with_status(dataset, L1M1D1, STATUS["in-progress"]), built_paths)
+    found = {(f.focus, f.value): f for f in result.findings
+             if f.rule == "S50-stated-total-reconciliation"}
+    assert not result.conforms
+    assert set(found) == {(str(PLAN), f"{PLAN}/stated-total/deliverable/achieved"),
+                          (str(PLAN), f"{PLAN}/stated-total/deliverable/in-progress")}
+    achieved = found[(str(PLAN), f"{PLAN}/stated-total/deliverable/achieved")]
+    assert achieved.severity == "Violation"
+    assert str(PLAN) in achieved.message and "states 49" in achieved.message \
+        and "itemises 48" in achieved.message
+    assert (achieved.record or "").startswith(REPORT_RECORDS)
+    assert [f.rule for f in result.findings if f.severity == "Violation"] == \
+        ["S50-stated-total-reconciliation"] * 2
+
+
+def test_a_status_outside_the_scheme_names_the_element_record(
+        dataset: Dataset, built_paths: ProjectPaths) -> None:
+    result = _revalidate(_copy_with_status(dataset, L1M1D1, ROLE.member), built_paths)
+    wrong = [f for f in result.findings if f.rule == "S16-status"]
+    assert [(f.focus, f.path, f.value) for f in wrong] == \
+        [(str(L1M1D1), "adms:status", str(ROLE.member))]
+    assert wrong[0].record == (REPORT_RECORDS + "metropolis-report-2018-2020/element/"
+                               "metropolis-action-plan-2018-2020/L1M1D1")
+
+
+def test_checks_folder_is_where_the_build_reads(built_paths: ProjectPaths) -> None:
+    here = Path(__file__).resolve().parents[1]
+    assert sorted((built_paths.queries / "checks").glob("*-violation.rq")) == \
+        sorted((here / "queries" / "checks").glob("*-violation.rq"))
