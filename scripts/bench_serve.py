@@ -30,6 +30,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ async def drive(url: str, queries: list[tuple[str, str]], clients: int, total: i
             t0 = time.perf_counter()
             try:
                 r = await session.post(url, data={"query": text},
-                                       headers={"Accept": "application/sparql-results+json"})
+                                       headers={"Accept": ACCEPT})
                 ok = r.status_code == 200
                 if not ok:
                     errors.append(f"{name}: {r.status_code} {r.text[:100]}")
@@ -158,7 +159,8 @@ def main() -> int:
         "## Endpoint",
         "",
         f"`scripts/bench_serve.py` — {len(queries)} catalogue queries (queries/*.rq) round-robin, "
-        f"{args.clients} concurrent clients, {args.requests} requests per server, JSON results, "
+        f"{args.clients} concurrent clients, {args.requests} requests per server, JSON results "
+        "(Turtle for CONSTRUCT), "
         f"POST form; `metrokg serve` with {args.workers} query workers (timeout 10 s, row cap "
         "10000) and `oxigraph serve-read-only` on the same N-Quads, run one after the other. "
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; the client runs "
