@@ -6,7 +6,8 @@ Nothing happens at import time.
 
 from .build import BuildResult, assemble, build
 from .errors import (
-    InputError, MetrokgError, QueryError, QuoteNotFound, StoreError, ValidationFailed,
+    InputError, MetrokgError, QueryError, QuoteNotFound, RequestRefused, StoreError,
+    ValidationFailed,
 )
 from .paths import ProjectPaths, default_paths
 from .sparql import AskResult, GraphResult, SelectResult, query
@@ -16,6 +17,7 @@ from .validate import Finding, ValidationResult
 __all__ = [
     "AskResult", "GraphResult", "SelectResult", "query",
     "BuildResult", "Finding", "InputError", "MetrokgError", "ProjectPaths", "QueryError",
-    "QuoteNotFound", "StoreError", "ValidationFailed", "ValidationResult", "assemble", "build",
+    "QuoteNotFound", "RequestRefused", "StoreError", "ValidationFailed", "ValidationResult",
+    "assemble", "build",
     "default_paths", "open_store", "store_stats",
 ]

@@ -116,8 +116,8 @@ def choose_language(header: str | None, override: str | None = None) -> str:
     >>> choose_language(None, override="<script>")
     'en'
     """
-    if override in LANGUAGES:
-        return override  # type: ignore[return-value]
+    if override is not None and override in LANGUAGES:
+        return override
     weighted: list[tuple[float, int, str]] = []
     for order, part in enumerate((header or "").split(",")[:32]):
         tag, *params = (p.strip() for p in part.split(";"))

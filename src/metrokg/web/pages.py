@@ -159,7 +159,7 @@ def render_resource(site: Site, description: Description, *, lang: str, linker: 
         return footnotes.setdefault(graph, len(footnotes) + 1)
 
     def rows(statements: tuple[Statement, ...]) -> list[dict[str, object]]:
-        out = []
+        out: list[dict[str, object]] = []
         for st in sorted(statements, key=lambda s: (s.subject != iri, s.subject,
                                                     s.predicate != str(RDF.type), s.predicate)):
             out.append({"subject": st.subject if st.subject != iri else "",

@@ -171,7 +171,7 @@ def describe(store: ox.Store, iri: str, *, max_incoming: int = 300,
              max_content: int | None = 2000) -> Description:
     """Statements about *iri* and its hash IRIs, links to it, and, for a graph, its content."""
     statements: list[Statement] = []
-    subjects = [ox.NamedNode(iri)]
+    subjects: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
     seen = {iri}
     index = 0
     while index < len(subjects):  # the IRI, then hash IRIs and blank nodes it points to

@@ -183,9 +183,9 @@ class QueryPool:
             self._kill(worker)
             raise StoreError(f"a query worker did not start ({type(exc).__name__}); "
                              f"check that {self.dump} loads with `metrokg stats`") from None
-        if message[0] != "ready":
+        if not isinstance(message, tuple) or message[0] != "ready":
             self._kill(worker)
-            raise StoreError(str(message[1]))
+            raise StoreError(str(message[1] if isinstance(message, tuple) else message))
         return worker
 
     async def _receive(self, worker: _Worker) -> object:

@@ -144,9 +144,13 @@ def query_html(pub: Published, *, lang: str, linker: Linker, endpoint: str,
     return render("query.html", **context)
 
 
+def _by_text(entry: dict[str, str | None]) -> str:
+    return (entry.get("text") or "").lower()
+
+
 def index_html(pub: Published, *, lang: str, linker: Linker) -> str:
     context = page_context(lang, linker, "metrokg", "index")
-    groups: dict[str, list[dict[str, object]]] = {}
+    groups: dict[str, list[dict[str, str | None]]] = {}
     titles = {"org": "Organisations", "plan": "Plans"}
     for iri in sorted(pub.site.documents):
         rest = iri[len(pub.base):]
@@ -154,7 +158,7 @@ def index_html(pub: Published, *, lang: str, linker: Linker) -> str:
         if len(parts) == 3 and parts[0] == "id" and parts[1] in titles:
             groups.setdefault(titles[parts[1]], []).append(
                 {"href": linker.href(iri), "text": pick_label(pub.site, iri, lang)})
-    context.update(groups=[{"title": t, "entries": sorted(i, key=lambda r: str(r["text"]).lower())}
+    context.update(groups=[{"title": t, "entries": sorted(i, key=_by_text)}  # type: ignore[arg-type]
                            for t, i in groups.items()], explorer=pub.explorer is not None)
     return render("index.html", **context)
 
