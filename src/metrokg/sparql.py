@@ -31,7 +31,6 @@ from .errors import QueryError
 from .paths import ProjectPaths, default_paths
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas
     import rdflib
 
 __all__ = [
@@ -77,7 +76,7 @@ class SelectResult:
                                                                       strict=True)}
                 for row in self.rows]
 
-    def to_dataframe(self) -> pandas.DataFrame:
+    def to_dataframe(self) -> Any:  # a pandas.DataFrame; pandas is optional
         """The rows as a pandas DataFrame of strings (needs pandas installed)."""
         try:
             import pandas
