@@ -79,7 +79,7 @@ class SelectResult:
     def to_dataframe(self) -> Any:  # a pandas.DataFrame; pandas is optional
         """The rows as a pandas DataFrame of strings (needs pandas installed)."""
         try:
-            import pandas
+            import pandas  # type: ignore[import-untyped]
         except ImportError:
             raise QueryError("to_dataframe needs pandas: pip install pandas") from None
         return pandas.DataFrame(self.records(), columns=list(self.variables))
