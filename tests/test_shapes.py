@@ -101,3 +101,9 @@ def test_invalid_example_breaks_its_shape(example: Path, shapes: Graph, context:
         result.text()
     others = [f.line() for f in result.findings if f.severity == "Violation" and f.rule != rule]
     assert others == []
+
+
+def test_readme_lists_every_shape(shapes: Graph) -> None:
+    listed = set(re.findall(r"^\| `(S\d\d-[a-z0-9-]+)` \|",
+                            (PATHS.shapes / "README.md").read_text(encoding="utf-8"), re.M))
+    assert listed == {str(s)[len(SHAPES_NS):] for s in _shape_ids(shapes).values()}
