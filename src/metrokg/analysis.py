@@ -119,7 +119,7 @@ def analyse(graph: nx.Graph, *, seed: int = 42, resolution: float = 1.0,
     exact betweenness is O(nm). Louvain runs with *seed* and *resolution*.
 
     >>> a = analyse(nx.star_graph(3))
-    >>> a.score(0).betweenness, a.score(1).degree, a.brokers
+    >>> a.score("0").betweenness, a.score("1").degree, a.brokers
     (1.0, 1, ('0',))
     """
     if graph.number_of_nodes() == 0:
