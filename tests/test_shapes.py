@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
+from metrokg.errors import InputError
 from metrokg.namespaces import SH
 from metrokg.ontology import load_ontology
 from metrokg.paths import ProjectPaths
@@ -107,3 +108,20 @@ def test_readme_lists_every_shape(shapes: Graph) -> None:
     listed = set(re.findall(r"^\| `(S\d\d-[a-z0-9-]+)` \|",
                             (PATHS.shapes / "README.md").read_text(encoding="utf-8"), re.M))
     assert listed == {str(s)[len(SHAPES_NS):] for s in _shape_ids(shapes).values()}
+
+
+def test_a_shapes_file_that_does_not_parse_is_named(tmp_path: Path) -> None:
+    (tmp_path / "broken.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                                         "<https://example.org/S1> a sh:NodeShape ;\n",
+                                         encoding="utf-8")
+    with pytest.raises(InputError, match=r"broken\.ttl: shapes file does not parse"):
+        load_shapes(tmp_path)
+
+
+def test_a_shape_pyshacl_cannot_run_is_an_input_error() -> None:
+    shapes = Graph().parse(format="turtle", data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <https://example.org/S1> a sh:PropertyShape ; sh:targetNode <https://example.org/a> ;
+            sh:path <https://example.org/p> ; sh:minCount "one" .""")
+    with pytest.raises(InputError, match="a shape cannot be run"):
+        validate_graph(Graph(), shapes)

@@ -24,12 +24,13 @@ from typing import Any
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from .errors import QueryError
+from .errors import InputError, QueryError
 from .namespaces import MKG, RDF, SH, bind_prefixes
 
 __all__ = [
@@ -132,7 +133,11 @@ def load_shapes(folder: Path) -> Graph:
     """Every `*.ttl` directly in *folder* (examples live in subfolders)."""
     shapes = bind_prefixes(Graph())
     for path in sorted(folder.glob("*.ttl")):
-        shapes.parse(path, format="turtle")
+        try:
+            shapes.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises several unrelated types for syntax errors
+            raise InputError(str(path), f"shapes file does not parse: {exc}",
+                             hint="fix its Turtle syntax") from None
     return shapes
 
 
@@ -161,8 +166,13 @@ def validate_graph(data: Graph, shapes: Graph, *, records: RecordIndex | None = 
     ['Violation [S1] https://example.org/a, property <https://example.org/p>: needs p']
     """
     view = _PreparedQueries(data.store, data.identifier, data.namespace_manager)
-    _, report, _ = shacl_validate(view, shacl_graph=shapes, inference="none", advanced=True,
-                                  allow_warnings=True, inplace=True)
+    try:
+        _, report, _ = shacl_validate(view, shacl_graph=shapes, inference="none",
+                                      advanced=True, allow_warnings=True, inplace=True)
+    except ReportableRuntimeError as exc:
+        raise InputError("shapes", "a shape cannot be run: " + " ".join(str(exc).split()),
+                         hint="fix the shape in shapes/*.ttl (SHACL / SHACL-SPARQL syntax)"
+                         ) from None
     index = records or RecordIndex()
     findings = [_finding(report, result, data, shapes, index, dataset)
                 for result in report.objects(None, SH.result)]  # not the sh:detail ones
