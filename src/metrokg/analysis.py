@@ -317,7 +317,13 @@ PROJECTION_QUERIES = ("organisations", "memberships", "sub-organisations", "invo
 
 
 def _decimal(value: float) -> Literal:
-    return Literal(f"{value:.{DIGITS}f}".rstrip("0").rstrip(".") or "0", datatype=XSD.decimal)
+    """Canonical xsd:decimal (always with a point), so serialisations round-trip exactly.
+
+    >>> str(_decimal(1.0)), str(_decimal(0.25))
+    ('1.0', '0.25')
+    """
+    text = f"{value:.{DIGITS}f}".rstrip("0")
+    return Literal(text + "0" if text.endswith(".") else text, datatype=XSD.decimal)
 
 
 def _value(value: Any) -> Literal:
