@@ -14,7 +14,7 @@ import pytest
 from rdflib import Dataset, URIRef
 
 from metrokg.errors import QueryError
-from metrokg.validate import run_checks
+from metrokg.validate import RecordIndex, run_checks
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS_DIR = ROOT / "queries" / "checks"
@@ -66,3 +66,12 @@ def test_missing_parameter_is_a_located_error() -> None:
     check = CHECKS_DIR / "graph-provenance-violation.rq"
     with pytest.raises(QueryError, match=r"graph-provenance-violation\.rq.*provenanceGraph"):
         run_checks(_dataset(EXAMPLES / "valid.trig"), [check])
+
+
+def test_a_finding_names_the_record_of_the_graph_it_points_at() -> None:
+    dataset = _dataset(EXAMPLES / "untyped-reference-invalid-01.trig")
+    index = RecordIndex.of(dataset, PROVENANCE["provenanceGraph"])
+    findings = run_checks(dataset, [CHECKS_DIR / "untyped-reference-violation.rq"], index,
+                          bindings=PROVENANCE)
+    assert [(f.focus, f.record) for f in findings] == \
+        [("https://w3id.org/metrokg/id/org/nobody", "graph/data/x.yaml#x/plan/p-responsible")]

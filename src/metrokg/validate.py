@@ -265,8 +265,10 @@ def run_checks(dataset: Dataset, checks: Sequence[Path], records: RecordIndex | 
                       if name not in needed and solution[name] is not None]
             focus = values[0] if values else ""
             detail = ", ".join(values[1:])
-            node = URIRef(focus)
-            record = index.graphs.get(node) or index.subjects.get(node)
+            # the record: of the focus (a graph or a defined node), else of another column
+            record = next((r for value in values
+                           for r in (index.graphs.get(URIRef(value)),
+                                     index.subjects.get(URIRef(value))) if r), None)
             findings.append(Finding("Violation", rule, focus, None, detail or None, message,
                                     record))
     return findings
