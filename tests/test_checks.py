@@ -75,3 +75,11 @@ def test_a_finding_names_the_record_of_the_graph_it_points_at() -> None:
                           bindings=PROVENANCE)
     assert [(f.focus, f.record) for f in findings] == \
         [("https://w3id.org/metrokg/id/org/nobody", "graph/data/x.yaml#x/plan/p-responsible")]
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.trig")),
+                         ids=[p.stem for p in sorted(EXAMPLES.glob("*.trig"))])
+def test_check_example_first_line_says_why(example: Path) -> None:
+    first = example.read_text(encoding="utf-8").splitlines()[0]
+    kind = "valid" if example.stem == "valid" else "invalid"
+    assert re.match(rf"# {kind}: \S", first), first
