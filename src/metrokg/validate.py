@@ -266,9 +266,10 @@ def run_checks(dataset: Dataset, checks: Sequence[Path], records: RecordIndex | 
             focus = values[0] if values else ""
             detail = ", ".join(values[1:])
             # the record: of the focus (a graph or a defined node), else of another column
-            record = next((r for value in values
-                           for r in (index.graphs.get(URIRef(value)),
-                                     index.subjects.get(URIRef(value))) if r), None)
+            nodes = [URIRef(v) for v in values if re.fullmatch(r"[a-z][a-z0-9+.-]*:\S+", v)]
+            record = next((r for node in nodes
+                           for r in (index.graphs.get(node), index.subjects.get(node)) if r),
+                          None)
             findings.append(Finding("Violation", rule, focus, None, detail or None, message,
                                     record))
     return findings
