@@ -64,6 +64,11 @@ CASES = [
         f"    code: L1M2D9\n    parent: L1M1\n    text: {{es: X}}\n    status_mark: V\n"
         f"    quote: \"{QUOTE}\"\n"),
          ("zz-user.yaml", "L1M2D9", "field code", "does not fit its parent L1M1")),
+    Case("code-looks-nested-but-is-not", _data_file(
+        "document: amb-pam-international-relations\nrecords:\n  - kind: element\n"
+        "    plan: amb-pam-2015-2019\n    level: action\n    code: \"1.10\"\n    parent: \"1.1\"\n"
+        "    text: {ca: X}\n    quote: \"Objectiu 1.1\"\n"),
+         ("zz-user.yaml", "1.10", "field code", "does not fit its parent 1.1")),
     Case("duplicate-iri", _records(
         "  - kind: organisation\n    id: metropolis\n    type: city-network\n"
         f"    name: {{en: Metropolis}}\n    quote: \"{QUOTE}\"\n"),

@@ -6,7 +6,12 @@ Nothing happens at import time.
 
 from .build import BuildResult, assemble, build
 from .errors import (
-    InputError, MetrokgError, QueryError, QuoteNotFound, RequestRefused, StoreError,
+    InputError,
+    MetrokgError,
+    QueryError,
+    QuoteNotFound,
+    RequestRefused,
+    StoreError,
     ValidationFailed,
 )
 from .paths import ProjectPaths, default_paths

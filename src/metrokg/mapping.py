@@ -244,8 +244,7 @@ def _check_parent(element: _Element, reg: _Registry) -> None:
         raise record.error(f"parent {element.parent!r} is not an element of plan "
                            f"{element.plan}", field="parent")
     if element.code is not None and parent.code is not None:
-        rest = element.code[len(parent.code):]
-        if not element.code.startswith(parent.code) or not re.fullmatch(r"\.?[A-Za-z]?\d+", rest):
+        if not _nests(element.code, parent.code):
             raise record.error(f"code {element.code} does not fit its parent {parent.code}",
                                field="code", hint=f"a child of {parent.code} is coded "
                                f"{parent.code}<next part>; fix the code or the parent")
@@ -766,6 +765,20 @@ def _graph_key(record: Record) -> str:
         natural = f"{f.get('about')}/{digest}"
     key = f"{stem}/{kind}/{natural}"
     return re.sub(r"[^A-Za-z0-9./_-]", "-", key)
+
+
+def _nests(child: str, parent: str) -> bool:
+    """Whether *child* is coded as a direct part of *parent*, in the parent's own style.
+
+    >>> _nests("1.1.3", "1.1"), _nests("1.10", "1.1"), _nests("L1M1D1", "L1M1"), _nests("L1M10", "L1M1")
+    (True, False, True, False)
+    """
+    if not child.startswith(parent):
+        return False
+    rest = child[len(parent):]
+    if re.search(r"[A-Za-z]", parent):  # L1M1 → L1M1D1: one letter and a number
+        return re.fullmatch(r"[A-Za-z]\d+", rest) is not None
+    return re.fullmatch(r"\.(\d+|[a-z])", rest) is not None  # 1.1 → 1.1.3
 
 
 def _concept_key(record: Record) -> str:

@@ -6,9 +6,34 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 __all__ = [
-    "ADMS", "BASIS", "CV", "DEFAULT_BASE", "FOAF", "MKG", "OA", "ORG", "OTYPE", "PREFIXES",
-    "ROLE", "SCHEMA", "SDG", "SDGO", "SH", "STATUS", "UNIT", "VOID", "bind_prefixes",
-    "DCAT", "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "TIME", "XSD",
+    "ADMS",
+    "BASIS",
+    "CV",
+    "DCAT",
+    "DCTERMS",
+    "DEFAULT_BASE",
+    "FOAF",
+    "MKG",
+    "OA",
+    "ORG",
+    "OTYPE",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "ROLE",
+    "SCHEMA",
+    "SDG",
+    "SDGO",
+    "SH",
+    "SKOS",
+    "STATUS",
+    "TIME",
+    "UNIT",
+    "VOID",
+    "XSD",
+    "bind_prefixes",
 ]
 
 DEFAULT_BASE = "https://w3id.org/metrokg/"
@@ -63,7 +88,7 @@ def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:
     """Bind the metrokg prefixes (and `id:` / `graph:` for *base*) on *graph*.
 
     >>> g = bind_prefixes(Graph())
-    >>> dict(g.namespaces())["mkg"] == MKG
+    >>> str(dict(g.namespaces())["mkg"]) == str(MKG)
     True
     """
     for prefix, iri in PREFIXES.items():
