@@ -34,7 +34,8 @@ lint: setup
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy
 
-notebooks: setup
+notebooks: setup build
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
 	$(BIN)/jupyter lab notebooks/
 
 serve: setup build

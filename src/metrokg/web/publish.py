@@ -204,6 +204,11 @@ def _export(pub: Published, root: Path, *, lang: str, site_root: str,
         put("dumps/" + dump.name, dump.path.read_bytes())
     if pub.explorer is not None:
         put("explorer.html", pub.explorer.read_bytes())
+    # The notebooks, executed on this build, as offline HTML (skipped without the extra).
+    from ..notebook import publish_pages
+
+    for name, page in publish_pages(pub.output, progress=progress).items():
+        put("notebooks/" + name, page)
     static_dir = files("metrokg.web") / "static"
     for entry in static_dir.iterdir():
         if entry.is_file():
