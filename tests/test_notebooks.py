@@ -156,3 +156,25 @@ def test_oxigraph_server_stops_and_cleans_up() -> None:
     assert server.running and server.location.is_dir()
     server.stop()
     assert not server.running and not server.location.exists()
+
+
+def test_publish_includes_offline_notebooks(built: BuildResult, tmp_path: Path) -> None:
+    from metrokg.namespaces import DEFAULT_BASE
+    from metrokg.web.publish import publish_site
+    from metrokg.web.state import load_published
+
+    messages: list[str] = []
+    publish_site(load_published(built.output, base=DEFAULT_BASE), tmp_path / "site",
+                 progress=messages.append)
+    pages = sorted((tmp_path / "site" / "notebooks").glob("*.html"))
+    assert [p.stem for p in pages] == list(NAMES)
+    for page in pages:
+        assert nb.remote_references(page.read_text(encoding="utf-8")) == [], page.name
+    assert "L2M10D2" in (tmp_path / "site" / "notebooks" / f"{NAMES[2]}.html").read_text()
+    assert any("executing and rendering the notebooks" in m for m in messages)
+
+
+def test_publish_without_notebooks_says_so(tmp_path: Path) -> None:
+    messages: list[str] = []
+    assert nb.publish_pages(tmp_path, folder=tmp_path, progress=messages.append) == {}
+    assert messages == [f"no notebooks in {tmp_path}: none published"]
