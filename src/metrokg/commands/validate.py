@@ -28,11 +28,13 @@ def run(args: argparse.Namespace) -> int:
                          progress=(lambda _m: None) if args.quiet else progress)
     result = assembled.validation
     mine = {str(f) for f in args.files}
-    findings = [f for f in result.findings if not mine or (f.record or "").split("#")[0] in mine]
-    others = len(result.findings) - len(findings)
+    own = [f for f in result.findings if not mine or (f.record or "").split("#")[0] in mine]
+    elsewhere = [f for f in result.findings if f not in own]
     print(result.text().splitlines()[0])
-    for finding in findings:
+    for finding in own:
         print(finding.line())
-    if others and mine:
-        print(f"({others} finding(s) in other files not shown)")
+    if elsewhere:
+        print("\nfindings located in other records (your files may be the cause):")
+        for finding in elsewhere:
+            print(finding.line())
     return 0 if result.conforms else 3
