@@ -36,7 +36,7 @@ lint: setup
 
 notebooks: setup build
 	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 serve: setup build
 	$(BIN)/metrokg serve
