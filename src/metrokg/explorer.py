@@ -107,7 +107,9 @@ def _iterations(n: int) -> int:
     """Physics steps before the layout freezes: many for small views, few for large ones."""
     if n <= 200:
         return 400
-    return max(40, min(300, int(60000 / max(n, 1) * math.log10(max(n, 10)))))
+    if n > 2000:  # ~0.12 s per step at 5,000 nodes on 2 cores: keep the page under 5 s
+        return max(10, 100_000 // n)
+    return max(40, min(300, int(60000 / n * math.log10(n))))
 
 
 def explorer_html(graph: nx.Graph, analysis: Analysis, *, title: str = "metrokg network",
