@@ -138,7 +138,8 @@ def analyse(graph: nx.Graph, *, seed: int = 42, resolution: float = 1.0,
     communities = sorted((tuple(sorted(map(str, c))) for c in found),
                          key=lambda c: (-len(c), c[0]))
     community_of = {m: i for i, c in enumerate(communities, 1) for m in c}
-    bridges = tuple(sorted(tuple(sorted((str(a), str(b)))) for a, b in nx.bridges(undirected)))
+    bridges = tuple(sorted((min(str(a), str(b)), max(str(a), str(b)))
+                           for a, b in nx.bridges(undirected)))
     brokers = tuple(sorted(str(v) for v in nx.articulation_points(undirected)))
     broker_set = set(brokers)
     rows = [

@@ -88,10 +88,9 @@ def explorer_data(graph: nx.Graph, analysis: Analysis, *, plans: dict[str, str] 
             "goals": list(attrs.get("goals") or []),
             "stated": bool({"membership", "part-of"} & set(kinds)),
         })
-    used_plans = sorted({p for n in nodes for p in n["plans"]} | {p for e in edges
-                                                                  for p in e["plans"]})
-    goals = sorted({g for n in nodes for g in n["goals"]} | {g for e in edges for g in e["goals"]},
-                   key=int)
+    items: list[dict[str, Any]] = [*nodes, *edges]
+    used_plans = sorted({str(p) for item in items for p in item["plans"]})
+    goals = sorted({str(g) for item in items for g in item["goals"]}, key=int)
     n = len(nodes)
     return {
         "nodes": nodes, "edges": edges, "directed": graph.is_directed(),

@@ -419,9 +419,9 @@ def bipartite_view(projection: Projection, view: View | None = None, *,
     graph = nx.Graph(view=view.text, name=f"bipartite-{view.name}")
     edges = sorted((k, v) for k, v in roles.items() if keep is None or k[1] in keep)
     for iri in sorted({o for (o, _), _ in edges}):
-        org = projection.organisations.get(iri, Organisation(iri))
-        graph.add_node(iri, bipartite=0, level="organisation", type=org.type,
-                       label=label_of(org.names, iri, lang))
+        node = projection.organisations.get(iri, Organisation(iri))
+        graph.add_node(iri, bipartite=0, level="organisation", type=node.type,
+                       label=label_of(node.names, iri, lang))
     for iri in sorted({t for (_, t), _ in edges}):
         element = projection.elements.get(iri, Element(iri, iri, ""))
         label = label_of(element.names, iri, lang)
