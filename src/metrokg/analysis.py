@@ -344,12 +344,34 @@ def _tail(iri: str) -> str:
 # ---------------------------------------------------------------- the date
 
 
+def _last_commit_time(inputs: list[Path]) -> int | None:
+    """Commit time of the last commit touching *inputs*, if they are committed as they are."""
+    import subprocess
+
+    existing = [str(p) for p in inputs if p.exists()]
+    if not existing:
+        return None
+    cwd = Path(existing[0]).parent
+    try:
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", *existing], cwd=cwd,
+                               capture_output=True, text=True, timeout=10, check=True).stdout
+        if dirty.strip():
+            return None
+        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", *existing], cwd=cwd,
+                             capture_output=True, text=True, timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None  # not a git checkout, or git missing: fall back to modification times
+    return int(out.strip()) if out.strip().isdigit() else None
+
+
 def analysis_date(inputs: Iterable[Path], *, environ: Mapping[str, str] | None = None) -> datetime:
     """The date stamped on analysis results: stable, so builds stay reproducible.
 
-    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) when set; else the newest
-    modification time among *inputs* (files, or folders searched recursively); else the
-    Unix epoch. Whole seconds, UTC.
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) when set; else, in a git
+    checkout whose inputs have no uncommitted change, the time of the last commit that
+    touched them (the same in every clone); else the newest modification time among
+    *inputs* (files, or folders searched recursively); else the Unix epoch. Whole
+    seconds, UTC.
 
     >>> analysis_date([], environ={"SOURCE_DATE_EPOCH": "1700000000"}).isoformat()
     '2023-11-14T22:13:20+00:00'
@@ -362,6 +384,10 @@ def analysis_date(inputs: Iterable[Path], *, environ: Mapping[str, str] | None =
         except ValueError:
             raise InputError("SOURCE_DATE_EPOCH", f"{epoch!r} is not a whole number of "
                              "seconds", hint="unset it, or set it to e.g. $(date +%s)") from None
+    inputs = list(inputs)
+    committed = _last_commit_time(inputs)
+    if committed is not None:
+        return datetime.fromtimestamp(committed, UTC)
     newest = 0.0
     for path in inputs:
         files = path.rglob("*") if path.is_dir() else [path]
