@@ -9,6 +9,7 @@
   const api = { ready: false, data: data };
   window.metrokgExplorer = api;
   const byId = new Map(data.nodes.map((n) => [n.id, n]));
+  const LABELLED = 25;  // how many of the largest nodes carry a permanent label
   const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
     "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31",
     "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363"];
@@ -44,7 +45,11 @@
   }
   function nodeItems() {
     const colour = colours(), size = sizes();
+    // label only the most prominent nodes; the others show their name on hover and search
+    const ranked = data.nodes.map(size).sort((a, b) => b - a);
+    const cut = ranked[Math.min(ranked.length, LABELLED) - 1] || 0;
     return data.nodes.map((n) => ({ id: n.id, label: name(n), size: size(n),
+      font: { size: size(n) >= cut ? 14 : 0 },
       color: colour.get(groupOf(n)), shape: "dot", x: n.x, y: n.y }));
   }
 
@@ -88,8 +93,12 @@
     edges: { smooth: big ? false : { type: "continuous" } },
     interaction: { hover: true, tooltipDelay: 100, hideEdgesOnDrag: big },
     layout: { improvedLayout: !big, randomSeed: 7 },
-    physics: { solver: "barnesHut",
+    physics: big ? { solver: "barnesHut",
       barnesHut: { gravitationalConstant: -6000, springLength: 120, damping: 0.5 },
+      stabilization: { enabled: true, iterations: data.iterations, updateInterval: 25, fit: true } }
+      : { solver: "forceAtlas2Based",
+      forceAtlas2Based: { gravitationalConstant: -90, centralGravity: 0.008, springLength: 90,
+                          springConstant: 0.05, avoidOverlap: 0.9 },
       stabilization: { enabled: true, iterations: data.iterations, updateInterval: 25, fit: true } },
   };
   const container = document.getElementById("network");
