@@ -243,11 +243,11 @@ def _check_parent(element: _Element, reg: _Registry) -> None:
     if parent is None:
         raise record.error(f"parent {element.parent!r} is not an element of plan "
                            f"{element.plan}", field="parent")
-    if element.code is not None and parent.code is not None:
-        if not _nests(element.code, parent.code):
-            raise record.error(f"code {element.code} does not fit its parent {parent.code}",
-                               field="code", hint=f"a child of {parent.code} is coded "
-                               f"{parent.code}<next part>; fix the code or the parent")
+    if element.code is not None and parent.code is not None \
+            and not _nests(element.code, parent.code):
+        raise record.error(f"code {element.code} does not fit its parent {parent.code}",
+                           field="code", hint=f"a child of {parent.code} is coded "
+                           f"{parent.code}<next part>; fix the code or the parent")
 
 
 # ---------------------------------------------------------------- second pass
