@@ -38,7 +38,7 @@ def _rdflib_worker(dump: str, texts: list[tuple[str, str]], conn: Connection) ->
         start = time.perf_counter()
         result = dataset.query(text)
         if result.type == "SELECT":
-            answer = sorted(Counter(tuple("" if t is None else str(t) for t in row)
+            answer = sorted(Counter(tuple("" if t is None else _same_number(str(t)) for t in row)
                                     for row in result).items())
         elif result.type == "ASK":
             answer = bool(result.askAnswer)
@@ -58,7 +58,19 @@ def _oxigraph_answer(result: object) -> object:
 
 def _plain(term: object) -> str:
     # rdflib's str() of a term is its lexical value / IRI: compare on that
-    return "" if term is None else str(term.value)  # type: ignore[attr-defined]
+    return "" if term is None else _same_number(str(term.value))  # type: ignore[attr-defined]
+
+
+def _same_number(text: str) -> str:
+    """One spelling per number: Oxigraph prints xsd:decimal 10.0 as "10", rdflib as "10.0"."""
+    from decimal import Decimal, InvalidOperation
+
+    if not text or not (text[0].isdigit() or text[0] in "+-."):
+        return text
+    try:
+        return str(Decimal(text).normalize())
+    except InvalidOperation:
+        return text
 
 
 def main() -> int:
@@ -126,7 +138,8 @@ def main() -> int:
         if rd is None:
             print(f"| {name} | {ox:.1f} | > {args.rdflib_timeout * 1000:.0f} (stopped) | – | – |")
             continue
-        same = "yes" if rd_answers[name] == ox_answers[name] else "**no**"
+        same = "yes" if rd_answers[name] == ox_answers[name] else \
+            f"**no** (Oxigraph {ox_answers[name]!r:.40}, rdflib {rd_answers[name]!r:.40})"
         print(f"| {name} | {ox:.1f} | {rd * 1000:.1f} | {rd * 1000 / ox:.0f}x | {same} |")
     finished = [n for n in prepared if rd_times.get(n) is not None]
     ox_total = sum(ox_times.values()) * 1000
