@@ -58,9 +58,7 @@ class Assembled:
     dataset: Dataset
     ontology: Graph
     validation: ValidationResult
-    summary: Summary
     base: str
-    explorer_html: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,12 +97,7 @@ def assemble(paths: ProjectPaths, *, base: str = DEFAULT_BASE, extra: Sequence[P
     checks = sorted((paths.queries / "checks").glob("*-violation.rq"))
     result = validate_dataset(dataset, load_shapes(paths.shapes), ontology=None, checks=checks,
                               provenance=iris.provenance_graph)
-    # ---- network step (metrokg.networkstep): analysis graph + provenance, explorer page
-    progress("analysing the partnership network")
-    network = add_network_analysis(dataset, paths, base=base)
-    # ---- end of network step
-    summary = summarise(dataset, base=base, validation=result)
-    return Assembled(dataset, ontology, result, summary, base, network.explorer_html)
+    return Assembled(dataset, ontology, result, base)
 
 
 def _add_reference_graph(dataset: Dataset, iris: Iris, name: str, content: Graph,
@@ -132,15 +125,18 @@ def build(paths: ProjectPaths, *, base: str = DEFAULT_BASE, progress: Progress =
         raise ValidationFailed(
             f"{assembled.validation.count('Violation')} violation(s); nothing was published\n"
             + assembled.validation.text())
+    progress("analysing the partnership network")
+    network = add_network_analysis(assembled.dataset, paths, base=base)  # metrokg.networkstep
+    summary = summarise(assembled.dataset, base=base, validation=assembled.validation)
     progress("writing outputs")
-    staging = _write_outputs(assembled, paths.dist)
+    staging = _write_outputs(assembled, summary, network.explorer_html, paths.dist)
     progress("publishing")
     final = _publish(staging, paths)
     files = {key: final / name for key, name in OUTPUT_FILES.items()}
-    return BuildResult(paths.output, files, assembled.summary, assembled.validation)
+    return BuildResult(paths.output, files, summary, assembled.validation)
 
 
-def _write_outputs(assembled: Assembled, dist: Path) -> Path:
+def _write_outputs(assembled: Assembled, summary: Summary, explorer: str, dist: Path) -> Path:
     builds = dist / ".builds"
     builds.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=builds))
@@ -157,10 +153,10 @@ def _write_outputs(assembled: Assembled, dist: Path) -> Path:
         "ontology": to_turtle(ontology, base=base),
         "validation_text": assembled.validation.text(),
         "validation_turtle": to_turtle(assembled.validation.report, base=base),
-        "summary_json": json.dumps(assembled.summary.as_dict(), indent=2, sort_keys=True,
+        "summary_json": json.dumps(summary.as_dict(), indent=2, sort_keys=True,
                                    ensure_ascii=False) + "\n",
-        "summary_text": assembled.summary.text(),
-        "explorer": assembled.explorer_html,
+        "summary_text": summary.text(),
+        "explorer": explorer,
     }
     for key, text in contents.items():
         path = staging / OUTPUT_FILES[key]
