@@ -397,8 +397,8 @@ def remote_references(page: str) -> list[str]:
 
     Plain links (``<a href>``) are not loads and are not listed.
 
-    >>> remote_references('<script src="https://cdn.example/x.js"></script><a href="https://a">')
-    ['https://cdn.example/x.js']
+    >>> remote_references('<script src="https://assets.example/x.js"></script><a href="https://a">')
+    ['https://assets.example/x.js']
     """
     return [m.group(2) for m in _REMOTE.finditer(page)]
 
