@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,22 +174,11 @@ def _register(records: Iterable[Record], iris: Iris) -> _Registry:
                                f"({key})", hint="merge the two records, or give one an `id`")
         reg.graph_keys[key] = record
         if record.kind == "organisation":
-            slug = _slug(record, "id")
-            if slug in reg.orgs:
-                other = reg.orgs[slug]
-                raise record.error(f"duplicate IRI {iris.org(slug)}: organisation {slug!r} is "
-                                   f"already defined at {other.file}:{other.line}", field="id",
-                                   hint="define it once; add facts with `kind: facts`")
-            reg.orgs[slug] = record
+            _define(reg.orgs, record, iris.org, "organisation")
         elif record.kind == "plan":
-            slug = _slug(record, "id")
-            if slug in reg.plans:
-                other = reg.plans[slug]
-                raise record.error(f"duplicate IRI {iris.plan(slug)}: plan {slug!r} is already "
-                                   f"defined at {other.file}:{other.line}", field="id")
-            reg.plans[slug] = record
+            _define(reg.plans, record, iris.plan, "plan")
         elif record.kind == "person":
-            reg.people[_slug(record, "id")] = record
+            _define(reg.people, record, iris.person, "person")
         elif record.kind == "concept":
             reg.concepts[(_slug(record, "scheme"), _concept_key(record))] = record
         elif record.kind == "element":
@@ -197,6 +186,18 @@ def _register(records: Iterable[Record], iris: Iris) -> _Registry:
     for element in reg.elements.values():
         _check_parent(element, reg)
     return reg
+
+
+def _define(table: dict[str, Record], record: Record, mint: Callable[[str], URIRef],
+            what: str) -> None:
+    """Register the one record that defines a thing, refusing a second definition."""
+    slug = _slug(record, "id")
+    if slug in table:
+        other = table[slug]
+        raise record.error(f"duplicate IRI {mint(slug)}: {what} {slug!r} is already defined at "
+                           f"{other.file}:{other.line}", field="id",
+                           hint="define it once; add facts to it with `kind: facts`")
+    table[slug] = record
 
 
 def _register_element(record: Record, reg: _Registry, iris: Iris) -> None:

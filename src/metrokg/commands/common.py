@@ -23,3 +23,18 @@ def project_paths(args: argparse.Namespace) -> ProjectPaths:
 
 def progress(message: str) -> None:
     print(f"  · {message}", file=sys.stderr, flush=True)
+
+
+def add_graph_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--graph", type=Path, default=None, metavar="DIR",
+                   help="build output folder to use (default: dist/graph of the project)")
+
+
+def built_output(args: argparse.Namespace, paths: ProjectPaths) -> Path:
+    """The build output folder chosen by --graph (or the project's), checked to exist."""
+    from ..errors import StoreError
+
+    output: Path = (args.graph or paths.output).resolve()
+    if not (output / "metrokg.nq").is_file():
+        raise StoreError(f"no built dataset in {output}: run `metrokg build` first")
+    return output

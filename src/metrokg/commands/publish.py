@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import StoreError
-from .common import add_project_options, progress, project_paths
+from .common import add_graph_option, add_project_options, built_output, progress, project_paths
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,8 +17,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "DIR is replaced only when the export is complete.")
     add_project_options(p)
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="target folder")
-    p.add_argument("--graph", type=Path, default=None, metavar="DIR",
-                   help="build output folder to publish (default: dist/graph of the project)")
+    add_graph_option(p)
     p.add_argument("--site", default=None, metavar="URL",
                    help="public address of the site, for download links (default: the base)")
     p.add_argument("--lang", default="en", choices=["ca", "es", "en"],
@@ -32,9 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from ..web.state import load_published
 
     paths = project_paths(args)
-    output = (args.graph or paths.output).resolve()
-    if not (output / "metrokg.nq").is_file():
-        raise StoreError(f"no built dataset in {output}: run `metrokg build` first")
+    output = built_output(args, paths)
     site = args.site if args.site is None or args.site.endswith("/") else args.site + "/"
     pub = load_published(output, base=args.base, queries=paths.queries)
     result = publish_site(pub, args.out, lang=args.lang, site_root=site, progress=progress)

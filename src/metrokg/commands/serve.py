@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from ..errors import StoreError
-from .common import add_project_options, project_paths
+from ..errors import InputError
+from .common import add_graph_option, add_project_options, built_output, project_paths
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,8 +19,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_project_options(p)
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--graph", type=Path, default=None, metavar="DIR",
-                   help="build output folder to serve (default: dist/graph of the project)")
+    add_graph_option(p)
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
     p.add_argument("--timeout", type=float, default=10.0,
                    help="seconds before a query is stopped (default 10)")
@@ -39,11 +37,9 @@ def run(args: argparse.Namespace) -> int:
     from ..web.policy import Limits
 
     paths = project_paths(args)
-    output = (args.graph or paths.output).resolve()
-    if not (output / "metrokg.nq").is_file():
-        raise StoreError(f"no built dataset in {output}: run `metrokg build` first")
+    output = built_output(args, paths)
     if args.workers < 1 or args.timeout <= 0 or args.max_rows < 1:
-        raise StoreError("--workers, --timeout and --max-rows must be positive")
+        raise InputError("--workers/--timeout/--max-rows", "must be positive")
     limits = Limits(workers=args.workers, timeout=args.timeout, max_rows=args.max_rows,
                     max_waiting=args.max_waiting)
     config = ServeConfig(output, base=args.base, limits=limits, queries=paths.queries)
