@@ -6,9 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 
-from .namespaces import ADMS, DCTERMS, MKG, RDF, SKOS, bind_prefixes
+from .namespaces import ADMS, DCTERMS, MKG, RDF, bind_prefixes
 
 if TYPE_CHECKING:
     from .validate import ValidationResult
@@ -54,8 +54,7 @@ def _desc(item: tuple[str, int]) -> tuple[int, str]:
 def summarise(dataset: Dataset, *, base: str,
               validation: ValidationResult | None = None) -> Summary:
     """Count the dataset's contents (everything but the provenance graph for classes)."""
-    nm = bind_prefixes(dataset.graph(URIRef(base + "graph/__names__")), base).namespace_manager
-    dataset.remove_graph(URIRef(base + "graph/__names__"))
+    nm = bind_prefixes(Graph(), base).namespace_manager
     provenance = URIRef(base + "graph/provenance")
     quads = 0
     typed: dict[str, set[Any]] = {}
@@ -72,16 +71,15 @@ def summarise(dataset: Dataset, *, base: str,
         label = str(src)
         prefix = base + "id/source/"
         sources[label[len(prefix):] if label.startswith(prefix) else label] += 1
+    plan_of = {e: p for g in dataset.graphs() for e, p in g.subject_objects(MKG.inPlan)}
     statuses: dict[str, Counter[str]] = {}
     for graph in dataset.graphs():
         for element, status in graph.subject_objects(ADMS.status):
-            plan = next((p for g in dataset.graphs() for p in g.objects(element, MKG.inPlan)),
-                        None)
+            plan = plan_of.get(element)
             name = str(plan).rsplit("/", 1)[-1] if plan else "?"
             statuses.setdefault(name, Counter())[str(status).rsplit("/", 1)[-1]] += 1
     graphs = sum(1 for g in dataset.graphs() if len(g) and isinstance(g.identifier, URIRef))
     counts = {"violations": validation.count("Violation"), "warnings": validation.count("Warning"),
               "info": validation.count("Info")} if validation else {}
-    _ = SKOS
     return Summary(quads, graphs, {k: len(v) for k, v in typed.items()}, dict(sources),
                    {k: dict(v) for k, v in statuses.items()}, counts)
