@@ -12,6 +12,7 @@ The mapping step receives it in ``Record.fields`` like every other field.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -77,7 +78,7 @@ REF = Pattern(r"[A-Za-z0-9][A-Za-z0-9._-]*(?::[A-Za-z0-9][A-Za-z0-9._-]*)?",
               "amb-pam-2015-2019:1.1.5", 250)
 MARK = Pattern(r"[^\s\x00-\x1f\x7f-\x9f]{1,10}", "a printed mark", "V", 10, numbers=True)
 SDG_TARGET = Pattern(r"(?:[1-9]|1[0-7])\.(?:\d{1,2}|[a-z])", "an SDG target (goal.number "
-                     "or goal.letter)", "11.3", 5)
+                     "or goal.letter)", "11.3", 5, bad="malformed SDG target {value}")
 WIKIDATA = Pattern(r"Q[1-9]\d{0,11}", "a Wikidata id", "Q458", 13)
 ROR = Pattern(r"https://ror\.org/0[a-z0-9]{6}\d{2}", "a ROR IRI", "https://ror.org/021018s57",
               25)
@@ -246,15 +247,20 @@ def check(raw: Mapping[str, Any]) -> Iterator[Problem]:
         yield Problem("kind", f"unknown kind {show(name)}", f"use one of: {', '.join(SCHEMAS)}")
         return
     known = {f.name: f for f in kind.fields}
+    missing = [f.name for f in kind.fields if f.required and raw.get(f.name) is None]
+    misspelt: set[str] = set()
     for key in raw:
         if key not in known and key not in _SOURCE:
+            close = difflib.get_close_matches(str(key), missing, n=1)
+            misspelt.update(close)
             yield Problem(str(key) if isinstance(key, str) and key.isprintable() else show(key),
                           f"unknown field {show(key)} for kind {kind.name}",
-                          f"allowed: {', '.join(kind.names)}")
+                          f"did you mean `{close[0]}`?" if close
+                          else f"allowed: {', '.join(kind.names)}")
     for f in kind.fields:
         value = raw.get(f.name)
         if value is None:
-            if f.required:
+            if f.required and f.name not in misspelt:
                 yield Problem(f.name, f"missing `{f.name}`", f"{f.name}: {f.doc}")
             continue
         yield from f.type.check(value, f.name)

@@ -113,6 +113,7 @@ class Pattern:
     example: str
     max_chars: int = 100
     numbers: bool = False
+    bad: str = "{value} is not {what}"
 
     @property
     def doc(self) -> str:
@@ -129,7 +130,8 @@ class Pattern:
             yield Problem(path, f"{len(value):,} characters; {self.what} has at most "
                                 f"{self.max_chars}", f"e.g. {self.example}")
         elif not re.fullmatch(self.regex, value):
-            yield Problem(path, f"{show(value)} is not {self.what}", f"e.g. {self.example}")
+            yield Problem(path, self.bad.format(value=show(value), what=self.what),
+                          f"e.g. {self.example}")
 
 
 @dataclass(frozen=True)
