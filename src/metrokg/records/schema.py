@@ -69,16 +69,16 @@ class Kind:
 
 # ---------------------------------------------------------------- value types
 
-SLUG = Pattern(r"[a-z0-9][a-z0-9-]*", "an id (lowercase letters, digits, hyphens)",
-               "metropolis")
+SLUG = Pattern(r"[a-z0-9][a-z0-9-]*", "an id", "metropolis",
+               rule="lowercase letters, digits and hyphens")
 CODE = Pattern(r"[A-Za-z0-9][A-Za-z0-9.]*", "a printed code", "L1M1D1", 40, numbers=True)
 KEY = Pattern(r"[A-Za-z0-9][A-Za-z0-9.-]*", "a code or slug", "1.1.3", 100, numbers=True)
 REF = Pattern(r"[A-Za-z0-9][A-Za-z0-9._-]*(?::[A-Za-z0-9][A-Za-z0-9._-]*)?",
-              "a reference (`org-id`, `plan-id`, `plan-id:code`, `sdg:11`)",
-              "amb-pam-2015-2019:1.1.5", 250)
+              "a reference", "amb-pam-2015-2019:1.1.5", 250,
+              rule="org-id, plan-id, plan-id:code or sdg:11")
 MARK = Pattern(r"[^\s\x00-\x1f\x7f-\x9f]{1,10}", "a printed mark", "V", 10, numbers=True)
-SDG_TARGET = Pattern(r"(?:[1-9]|1[0-7])\.(?:\d{1,2}|[a-z])", "an SDG target (goal.number "
-                     "or goal.letter)", "11.3", 5, bad="malformed SDG target {value}")
+SDG_TARGET = Pattern(r"(?:[1-9]|1[0-7])\.(?:\d{1,2}|[a-z])", "an SDG target", "11.3", 5,
+                     bad="malformed SDG target {value}", rule="goal.number or goal.letter")
 WIKIDATA = Pattern(r"Q[1-9]\d{0,11}", "a Wikidata id", "Q458", 13)
 ROR = Pattern(r"https://ror\.org/0[a-z0-9]{6}\d{2}", "a ROR IRI", "https://ror.org/021018s57",
               25)
