@@ -261,7 +261,8 @@ def check(raw: Mapping[str, Any]) -> Iterator[Problem]:
         value = raw.get(f.name)
         if value is None:
             if f.required and f.name not in misspelt:
-                yield Problem(f.name, f"missing `{f.name}`", f"{f.name}: {f.doc}")
+                yield Problem(f.name, f"missing `{f.name}`",
+                              f"add it: see `{kind.name}` in graph/README.md")
             continue
         yield from f.type.check(value, f.name)
     for group in kind.one_of:

@@ -129,7 +129,7 @@ class Pattern:
         if self.numbers and type(value) is int and value >= 0:
             value = str(value)
         if not isinstance(value, str):
-            hint = "put it in quotes (YAML reads 1.10 as the number 1.1)" \
+            hint = "put it in quotes: YAML reads 1.10 as the number 1.1" \
                 if isinstance(value, float) else self._hint
             yield Problem(path, f"expected {self.what}, not {_kind(value)} {show(value)}", hint)
         elif len(value) > self.max_chars:
