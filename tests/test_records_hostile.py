@@ -213,3 +213,36 @@ def test_50k_records_three_bad_all_reported(project: Path, tmp_path: Path,
     assert len(err) == 3, err
     for message, (n, (_, field)) in zip(err, sorted(bad.items()), strict=True):
         assert f"many.yaml:{lines[n]}: record organisation org-{n:05d}, {field}:" in message
+
+
+def test_problems_of_every_sort_reported_together(project: Path, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A field problem, a quote not in its document and a record citing no source: three
+    lines, in file order, from one run."""
+    path = tmp_path / "mixed.yaml"
+    path.write_text(
+        "document: metropolis-triennial-report-2018-2020\nrecords:\n"
+        "  - kind: organisation\n    id: atlantis\n    type: city-network\n"
+        "    name: {en: Atlantis}\n    public: \"no\"\n    quote: \"L1M1D1\"\n"
+        "  - kind: organisation\n    id: lemuria\n    type: city-network\n"
+        "    name: {en: Lemuria}\n    quote: \"Lemuria joined the network\"\n"
+        "  - kind: person\n    id: ada\n    name: Ada\n", encoding="utf-8")
+    code = main(["validate", str(path), "--project", str(project), "--quiet"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 3, err
+    assert "mixed.yaml:7: record organisation atlantis, field public:" in err[0]
+    assert "mixed.yaml:13: record organisation lemuria, field quote: quote not found" in err[1]
+    assert "mixed.yaml:14: record person ada, field quote: a record cites exactly one" in err[2]
+
+
+def test_long_lists_of_problems_are_cut(project: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("records:\n" + "".join(
+        _organisation(n).replace("    url:", "    public: \"yes\"\n    url:")
+        for n in range(150)), encoding="utf-8")
+    assert main(["validate", str(path), "--project", str(project), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 101
+    assert err[-1] == "metrokg validate: error: 50 more problems not shown"
