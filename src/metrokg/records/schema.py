@@ -1,6 +1,6 @@
 """One declarative schema per record kind: the fields it may carry, their types, which are
 required. The same table checks every record and prints graph/README.md's field tables
-(``metrokg.records.schema.markdown()``; a test keeps the README in step).
+(``markdown()``; ``scripts/record_tables.py`` writes them, a test keeps them in step).
 
 Adding a field to a kind is one line in its ``Kind(...)`` below, e.g.::
 
@@ -61,6 +61,7 @@ class Kind:
     doc: str
     fields: tuple[F, ...]
     one_of: tuple[tuple[str, ...], ...] = ()
+    note: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -172,7 +173,9 @@ SCHEMAS: dict[str, Kind] = {k.name: k for k in (
           "(`inferred-from-stated-totals`)"),
         F("note", NOTE, "a note per language"),
         F("target", _TARGET, "a quantified target"),
-    ), one_of=(("code", "slug"),)),
+    ), one_of=(("code", "slug"),),
+         note="The first record for a `plan:code` defines the element; others must say "
+              "`wording:`."),
     Kind("relation", "a stated relation between two organisations: read it as \"*subject* "
          "is *role* of/in *object*\"", (
         F("subject", SLUG, "organisation id", required=True),
@@ -199,7 +202,8 @@ SCHEMAS: dict[str, Kind] = {k.name: k for k in (
         F("targets", ListOf(SDG_TARGET), "targets: `[\"11.3\", \"11.a\"]`"),
         F("agenda", Bool(), "`true` when the source names the 2030 Agenda / the SDGs as a "
           "whole"),
-    ), one_of=(("goals", "targets", "agenda"),)),
+    ), one_of=(("goals", "targets", "agenda"),),
+         note="Numbers outside 1–17 and targets not of the form `N.M` / `N.x` are refused."),
     Kind("stated-totals", "a report's own totals, kept apart from the itemised statuses", (
         F("plan", SLUG, "plan id", required=True),
         F("level", SLUG, "what is counted, e.g. `deliverable`", required=True),
@@ -305,22 +309,24 @@ def _clean(value: Any) -> str:
 
 def markdown() -> str:
     """The field tables of graph/README.md ("Record kinds"), generated from the schemas."""
-    out = ["<!-- generated from src/metrokg/records/schema.py by "
-           "`python -m metrokg.records.schema`: do not edit by hand -->", ""]
+    out = ["<!-- generated from src/metrokg/records/schema.py by scripts/record_tables.py: "
+           "do not edit by hand -->", ""]
     for kind in SCHEMAS.values():
         out += [f"### `{kind.name}` — {kind.doc}", "",
                 "| field | required | value | meaning |", "|---|---|---|---|"]
         for f in kind.fields:
             out.append(f"| `{f.name}` | {'yes' if f.required else ''} | {f.type.doc} | "
                        f"{f.doc} |")
-        for group in kind.one_of:
-            out += ["", "Give " + (" or ".join(f"`{g}`" for g in group) if len(group) == 2
-                                   else "at least one of " + ", ".join(f"`{g}`" for g in group))
-                    + "."]
+        rules = ["Give " + (" or ".join(f"`{g}`" for g in group) if len(group) == 2
+                            else "at least one of " + ", ".join(f"`{g}`" for g in group)) + "."
+                 for group in kind.one_of]
+        if rules or kind.note:
+            out += ["", " ".join([*rules, kind.note]).strip()]
         out.append("")
-    out.append("<!-- end of generated tables -->")
+    out += ["### Value types", "", "| value | rule |", "|---|---|"]
+    for pattern in (SLUG, CODE, KEY, REF, MARK, SDG_TARGET, WIKIDATA, ROR, URL):
+        out.append(f"| {pattern.doc} | {pattern.rule_doc} |")
+    out += ["", "<!-- end of generated tables -->"]
     return "\n".join(out) + "\n"
 
 
-if __name__ == "__main__":  # pragma: no cover
-    print(markdown(), end="")

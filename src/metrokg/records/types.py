@@ -122,8 +122,14 @@ class Pattern:
 
     @property
     def doc(self) -> str:
-        rule = f": {self.rule}" if self.rule else ""
-        return f"{self.what}{rule} (≤ {self.max_chars} characters), e.g. `{self.example}`"
+        return self.what.split(" ", 1)[1]
+
+    @property
+    def rule_doc(self) -> str:
+        """The full rule, for the README's table of value types."""
+        rule = f"{self.rule}; " if self.rule else ""
+        numbers = "whole numbers accepted; " if self.numbers else ""
+        return f"{rule}{numbers}at most {self.max_chars:,} characters; e.g. `{self.example}`"
 
     def check(self, value: Any, path: str) -> Iterator[Problem]:
         if self.numbers and type(value) is int and value >= 0:
