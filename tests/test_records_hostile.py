@@ -246,3 +246,29 @@ def test_long_lists_of_problems_are_cut(project: Path, tmp_path: Path,
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 101
     assert err[-1] == "metrokg validate: error: 50 more problems not shown"
+
+
+def _sparse(tmp: Path) -> Path:
+    path = tmp / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(200 * 2**20 + 1)  # one byte over the limit, no disk used
+    return path
+
+
+PATHS: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "device": (lambda tmp: Path("/dev/zero"), "/dev/zero: not a regular file"),
+    "directory": (lambda tmp: tmp, ": not a regular file"),
+    "missing": (lambda tmp: tmp / "nothing.yaml", "nothing.yaml: file not found"),
+    "over-200-mib": (_sparse, "huge.yaml: the file is larger than 209,715,200 bytes"),
+}
+
+
+@pytest.mark.parametrize("name", PATHS)
+def test_validate_refuses_paths(name: str, project: Path, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Files that are not record files: refused before reading more than the limit."""
+    make, fragment = PATHS[name]
+    case = Case(name, name, name, (fragment,))
+    code, err = _run(["validate", str(make(tmp_path)), "--project", str(project), "--quiet"],
+                     True, capsys)
+    _check(case, "validate", code, err)

@@ -52,8 +52,8 @@ class RawFile:
 def read_text(data: bytes, where: str) -> str:
     """The file's text: UTF-8, within the size limit."""
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(where, f"the file is {len(data):,} bytes; the limit is "
-                                f"{MAX_FILE_BYTES:,}", hint="split it into several files")
+        raise InputError(where, f"the file is larger than {MAX_FILE_BYTES:,} bytes",
+                         hint="split it into several files")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
