@@ -20,7 +20,8 @@ def run_rudof(data: bytes, shapes: Graph) -> Graph:
 
     rudof = pyrudof.Rudof(pyrudof.RudofConfig())
     try:
-        rudof.read_data(data.decode("utf-8"), format=pyrudof.RDFFormat.NTriples,
+        # a comment line first: pyrudof refuses an empty input, and no data is valid data
+        rudof.read_data("# metrokg data\n" + data.decode("utf-8"), format=pyrudof.RDFFormat.NTriples,
                         reader_mode=pyrudof.ReaderMode.Strict)
         rudof.read_shacl(shapes.serialize(format="nt"), format=pyrudof.ShaclFormat.NTriples,
                          reader_mode=pyrudof.ReaderMode.Strict)
