@@ -7,9 +7,10 @@ a SHACL validation report graph, read with rdflib like pyshacl's.
 
 from __future__ import annotations
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 from ..errors import InputError
+from ..namespaces import SH
 
 __all__ = ["run_rudof"]
 
@@ -33,4 +34,24 @@ def run_rudof(data: bytes, shapes: Graph) -> Graph:
                          + " ".join(str(exc).split()),
                          hint="fix the shape in shapes/*.ttl, or use --engine pyshacl"
                          ) from None
-    return Graph().parse(data=text, format="nt")
+    return _with_shape_messages(Graph().parse(data=text, format="nt"), shapes)
+
+
+def _with_shape_messages(report: Graph, shapes: Graph) -> Graph:
+    """Give each result its shape's ``sh:message`` where pyrudof left only its own text.
+
+    SHACL (§2.1.5): a result produced by a shape with ``sh:message`` values has them as
+    ``sh:resultMessage``. pyrudof fills in the messages of SPARQL-based constraints but
+    gives only a generic text for some core constraints (``sh:xone``, ``sh:or``,
+    ``sh:uniqueLang``…).
+    """
+    for result in list(report.objects(None, SH.result)):
+        messages = list(report.objects(result, SH.resultMessage))
+        if any(isinstance(m, Literal) and m.language for m in messages):
+            continue
+        for node in (report.value(result, SH.sourceConstraint),
+                     report.value(result, SH.sourceShape)):
+            if node is not None:
+                for message in shapes.objects(node, SH.message):
+                    report.add((result, SH.resultMessage, message))
+    return report
