@@ -14,6 +14,7 @@ Both raise :class:`~metrokg.errors.RequestRefused` with the HTTP status to answe
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from functools import lru_cache
 
 from ..errors import RequestRefused
 
-__all__ = ["Limits", "QueryShape", "analyse", "nesting_depth", "precheck"]
+__all__ = ["Limits", "QueryShape", "analyse", "decode_escapes", "nesting_depth", "precheck"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,48 @@ class Limits:
     timeout: float = 10.0
     workers: int = 2
     max_waiting: int = 32
+    max_memory_mb: int = 1024
+    """Address space of one query worker (``RLIMIT_AS``), in MiB."""
+    max_response_bytes: int = 16 * 1024 * 1024
+    """Size of one query's answer; a bigger one is refused (422), never cut mid-term."""
+    per_client: int = 0
+    """Queries one client may run or queue at once; 0 means ``max(1, workers - 1)``."""
+    request_timeout: float = 10.0
+    """Seconds a client may take to send its request body."""
+
+    @property
+    def client_budget(self) -> int:
+        """Queries one client may have running or waiting at once."""
+        return self.per_client or max(1, self.workers - 1)
+
+    def check(self) -> None:
+        """Raise ``ValueError`` naming the first limit that is not a finite positive number.
+
+        >>> Limits(timeout=float("nan")).check()
+        Traceback (most recent call last):
+        ...
+        ValueError: timeout must be a finite number > 0, not nan
+        >>> Limits(max_waiting=-1).check()
+        Traceback (most recent call last):
+        ...
+        ValueError: max_waiting must be a whole number >= 0, not -1
+        """
+        for name in ("timeout", "request_timeout"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+                raise ValueError(f"{name} must be a finite number > 0, not {value}")
+        for name in ("max_query_bytes", "max_depth", "max_body_bytes", "max_rows", "workers",
+                     "max_memory_mb", "max_response_bytes"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1, not {value}")
+        for name in ("max_waiting", "per_client"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{name} must be a whole number >= 0, not {value}")
+        if self.max_memory_mb < 256:
+            raise ValueError(f"max_memory_mb must be at least 256 (a worker loads the "
+                             f"dataset), not {self.max_memory_mb}")
 
 
 @dataclass(frozen=True)
@@ -50,14 +93,45 @@ class QueryShape:
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-def _unescape(text: str) -> str:
-    """Apply SPARQL's codepoint escapes, as both parsers do before anything else."""
+def decode_escapes(text: str) -> str:
+    """Apply SPARQL's codepoint escapes once, before any grammar (SPARQL 1.1, 19.2).
+
+    The result is what both the policy's parser and the query engine read, so they can
+    never disagree about where a string ends: Oxigraph reads ``\\u0022`` inside a
+    string as a quote character, the specification (and rdflib) as the end of the
+    string. A text whose decoded form still holds an escape (``\\u005Cu0022``) would be
+    read twice; it is refused, as is an escape of a surrogate or a code point beyond
+    U+10FFFF.
+
+    >>> decode_escapes(r"\\u0053ELECT ('\\u0027' AS ?q) {}")
+    "SELECT (''' AS ?q) {}"
+    >>> try:
+    ...     decode_escapes(r"\\u005Cu0022")
+    ... except RequestRefused as refused:
+    ...     print(refused.status)
+    400
+    """
 
     def one(match: re.Match[str]) -> str:
         code = int(match.group(1) or match.group(2), 16)
-        return chr(code) if code <= 0x10FFFF else "\ufffd"
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise RequestRefused(400, f"the query escapes U+{code:04X}, which is not a "
+                                      "character (SPARQL 1.1, section 19.2)")
+        return chr(code)
 
-    return _UNICODE_ESCAPE.sub(one, text)
+    decoded = _UNICODE_ESCAPE.sub(one, text)
+    if decoded != text and _UNICODE_ESCAPE.search(decoded):
+        raise RequestRefused(400, "the query holds an escape that decodes to another escape "
+                                  "(\\u005C followed by u…); write the character itself")
+    return decoded
+
+
+def _unescape(text: str) -> str:
+    """Codepoint escapes applied leniently (for measuring only: never refuses)."""
+    try:
+        return decode_escapes(text)
+    except RequestRefused:
+        return text
 
 
 def nesting_depth(text: str) -> int:
@@ -78,18 +152,24 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-def precheck(query: str, limits: Limits) -> None:
-    """Refuse a query text that is too large or too deeply nested to be worth parsing."""
+def precheck(query: str, limits: Limits) -> str:
+    """Refuse a query text that is too large or too deeply nested to be worth parsing.
+
+    Returns the text with its codepoint escapes decoded (:func:`decode_escapes`): the
+    only text the policy and the engine ever see.
+    """
     size = len(query.encode("utf-8", "surrogatepass"))
     if size > limits.max_query_bytes:
         raise RequestRefused(413, f"the query is {size} bytes; this endpoint accepts at most "
                                   f"{limits.max_query_bytes} (download the dumps for bigger work)")
     if not query.strip():
         raise RequestRefused(400, "the query is empty")
-    depth = nesting_depth(query)
+    text = decode_escapes(query)
+    depth = nesting_depth(text)
     if depth > limits.max_depth:
         raise RequestRefused(400, f"the query nests brackets {depth} deep; this endpoint "
                                   f"accepts at most {limits.max_depth} levels")
+    return text
 
 
 def _walk_names(tree: object) -> list[tuple[str, object]]:
