@@ -64,7 +64,11 @@ class _Capped(io.RawIOBase):
         return self.buffer.write(data)
 
 
-def _safe(term: Term | None) -> Term | None:
+Cell = Term | pyoxigraph.Triple
+"""One value of a solution (RDF 1.2 triple terms included)."""
+
+
+def _safe(term: Cell | None) -> Cell | None:
     if isinstance(term, pyoxigraph.Literal):
         cell = neutralise_cell(term.value)
         if cell != term.value:
@@ -74,7 +78,7 @@ def _safe(term: Term | None) -> Term | None:
     return term
 
 
-def write_solutions(variables: Sequence[str], rows: Iterable[Sequence[Term | None]],
+def write_solutions(variables: Sequence[str], rows: Iterable[Sequence[Cell | None]],
                     format: str, *, max_bytes: int | None = None) -> bytes:
     """SELECT results as ``json``, ``xml``, ``csv`` or ``tsv``, written by pyoxigraph.
 
@@ -104,8 +108,8 @@ def write_boolean(value: bool, format: str) -> bytes:
     >>> write_boolean(True, "json")
     b'{"head":{},"boolean":true}'
     """
-    answer = pyoxigraph.parse_query_results('{"head":{},"boolean":%s}' % str(value).lower(),
-                                            pyoxigraph.QueryResultsFormat.JSON)
+    text = '{"head":{},"boolean":' + ("true" if value else "false") + "}"
+    answer = pyoxigraph.parse_query_results(text, pyoxigraph.QueryResultsFormat.JSON)
     return _serialize(answer, format, None)
 
 

@@ -76,7 +76,8 @@ def _public_url(args: argparse.Namespace) -> str:
             or parts.fragment or any(c in args.public_url for c in "<>\"{}|\\^` \n"):
         raise InputError("--public-url", f"{args.public_url!r} is not an http(s) URL",
                          hint="e.g. https://kg.example.org/")
-    return args.public_url if args.public_url.endswith("/") else args.public_url + "/"
+    url = str(args.public_url)
+    return url if url.endswith("/") else url + "/"
 
 
 def run(args: argparse.Namespace) -> int:

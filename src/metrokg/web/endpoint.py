@@ -202,8 +202,7 @@ async def _run_unless_gone(request: Request, pool: QueryPool, job: Job) -> Reply
             running.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await running
-            return None
-    return running.result()
+    return None if running.cancelled() else running.result()
 
 
 async def sparql(request: Request, pool: QueryPool, limits: Limits, dataset: str,
