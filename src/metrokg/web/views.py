@@ -81,7 +81,8 @@ def _plan_view(store: ox.Store, site: Site, tree: PlanTree, lang: str, linker: L
                         "slug": b.status.rsplit("/", 1)[-1]} if b.status else None),
             "inferred": bool(b.basis and not b.basis.endswith("/printed-mark")),
             "bars": bars, "counted": counted,
-            "counts": [{"level": term_label(site, lv, lang), "count": n}
+            "counts": [{"level": term_label(site, lv, lang), "slug": lv.rsplit("/", 1)[-1],
+                        "count": n}
                        for lv, n in sorted(levels.items(), key=lambda kv: kv[0])],
             "children": [branch(c, depth + 1) for c in b.children],
         }
@@ -199,8 +200,8 @@ def _profile_view(store: ox.Store, site: Site, iri: str, lang: str, linker: Link
                 "start": t.start, "end": t.end, "notes": notes(t.graphs), "note": t.note}
 
     members = [{"role": pick_label(site, role, lang) if role else "",
-                "count": len(ties), "ties": sorted((tie(t) for t in ties),
-                                                   key=lambda r: str(r["text"]).lower())}
+                "count": len(ties), "ties": [tie(t) for t in sorted(
+                    ties, key=lambda t: pick_label(site, t.other, lang).lower())]}
                for role, ties in p.members.items()]
     plans: dict[str, dict[str, object]] = {}
     for inv in p.plans:
