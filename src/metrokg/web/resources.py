@@ -221,6 +221,7 @@ def resource_triples(description: Description, store: ox.Store | None = None
     here = ox.NamedNode(description.iri)
     rows = [(st, False) for st in (*description.statements, *description.graph_content)]
     rows += [(st, True) for st in description.incoming]
+    incoming_subjects = {st.subject for st in description.incoming}
     for statement, incoming in rows:
         subject: ox.NamedNode | ox.BlankNode = (
             ox.BlankNode(statement.subject) if not statement.subject.startswith(("http:", "https:",
@@ -233,12 +234,26 @@ def resource_triples(description: Description, store: ox.Store | None = None
             linked[value.value] = None
         out[ox.Triple(subject, ox.NamedNode(statement.predicate), value)] = None
     if store is not None:
+        for iri in [i for i in linked if i in incoming_subjects]:
+            node = ox.NamedNode(iri) if iri.startswith(("http:", "https:", "urn:")) else None
+            if node is None or _has_label(store, node):
+                continue
+            # an n-ary node linking here (a membership, an involvement): its statements too
+            for quad in store.quads_for_pattern(node, None, None, None):
+                out[ox.Triple(node, quad.predicate, quad.object)] = None
+                if isinstance(quad.object, ox.NamedNode):
+                    linked.setdefault(quad.object.value, None)
         for iri in linked:
             node = ox.NamedNode(iri)
             for predicate in (str(SKOS.prefLabel), str(RDFS.label)):
                 for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None):
                     out[ox.Triple(node, quad.predicate, quad.object)] = None
     return list(out)
+
+
+def _has_label(store: ox.Store, node: ox.NamedNode) -> bool:
+    return any(True for predicate in (str(SKOS.prefLabel), str(RDFS.label))
+               for _ in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None))
 
 
 @dataclass(frozen=True)
