@@ -272,3 +272,12 @@ def test_validate_refuses_paths(name: str, project: Path, tmp_path: Path,
     code, err = _run(["validate", str(make(tmp_path)), "--project", str(project), "--quiet"],
                      True, capsys)
     _check(case, "validate", code, err)
+
+
+def test_file_name_with_newline_and_escape(project: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "evil\n\x1b[31mname.yaml"
+    path.write_bytes((HERE / "public-quoted-yes.yaml").read_bytes())
+    code = main(["validate", str(path), "--project", str(project), "--quiet"])
+    case = Case("file-name", path.name, "", ("evil\\n\\x1b[31mname.yaml':7", "field public"))
+    _check(case, "validate", code, capsys.readouterr().err)

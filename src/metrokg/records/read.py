@@ -72,6 +72,8 @@ def load_records(data_dir: Path, documents: Mapping[str, Document],
 
 def _read(path: Path, documents: Mapping[str, Document], where: str,
           problems: _Problems) -> list[Record]:
+    if not where.isprintable():  # a file name with a newline or terminal codes
+        where = show(where, 200)
     try:
         raw = _parse(path, where)
         default_doc = raw.document
