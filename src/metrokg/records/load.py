@@ -30,6 +30,7 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
           "FALSE": False}
 _INT_DIGITS = 30  # longer numbers are refused, never converted (int() is quadratic)
 _CSV_INT = re.compile(r"-?[1-9]\d{0,17}|0")
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9]\d*)")
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ def read_yaml(text: str, where: str) -> RawFile:
     >>> raw = read_yaml("records:\\n  - kind: person\\n    id: ada\\n    public: yes\\n", "x")
     >>> raw.items[0].value, raw.items[0].line, raw.items[0].field_lines["id"]
     ({'kind': 'person', 'id': 'ada', 'public': 'yes'}, 2, 3)
+    >>> read_yaml("records: [{code: 010, total: 12, hex: 0x1F}]", "x").items[0].value
+    {'code': '010', 'total': 12, 'hex': '0x1F'}
     >>> read_yaml("a: &x [1]\\nb: *x\\n", "x.yaml")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -253,7 +256,9 @@ def _scalar(loader: yaml.CSafeLoader, event: yaml.ScalarEvent, where: str, line:
         if len(text) > _INT_DIGITS:
             raise InputError(where, f"a number of {len(text)} digits", line=line,
                              hint="write numbers of at most 30 digits")
-        return SafeConstructor.construct_yaml_int(loader, node)
+        if not _PLAIN_INT.fullmatch(text):
+            return text  # 010, 0x1F, 1_000, 1:20 are YAML 1.1 numbers; kept as written
+        return int(text)
     if kind == "float":
         if len(text) > _INT_DIGITS:
             raise InputError(where, f"a number of {len(text)} characters", line=line,
