@@ -263,6 +263,8 @@ def _scalar(loader: yaml.CSafeLoader, event: yaml.ScalarEvent, where: str, line:
         if len(text) > _INT_DIGITS:
             raise InputError(where, f"a number of {len(text)} characters", line=line,
                              hint="write numbers of at most 30 characters")
+        if "_" in text or ":" in text:
+            return text  # 1_000.5 and 190:20:30.15 are YAML 1.1 numbers; kept as written
         return SafeConstructor.construct_yaml_float(loader, node)
     if kind == "timestamp":
         try:
