@@ -39,9 +39,9 @@ def protocol(seconds: float) -> type[H11Protocol]:
 
         def _too_slow(self) -> None:
             self._head_deadline = None
-            if self.cycle is None or self.cycle.response_complete:
-                if not self.transport.is_closing():
-                    self.transport.close()
+            idle = self.cycle is None or self.cycle.response_complete
+            if idle and not self.transport.is_closing():
+                self.transport.close()
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
