@@ -205,7 +205,7 @@ def test_service_needs_allow_service_and_sends_nothing(capsys: Capsys) -> None:
         text = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{ear.getsockname()[1]}/> {{ ?s ?p ?o }} }}"
         code, out, err = run([text], capsys)
         assert code == 5 and "--allow-service" in one_error_line(err)
-        code, out, err = run([text, "--endpoint", "http://127.0.0.1:9/query", "--timeout", "2"],
+        code, _out, err = run([text, "--endpoint", "http://127.0.0.1:9/query", "--timeout", "2"],
                              capsys)
         assert code == 5  # prepare() parsed it and never ran it: nothing reached the listener
         with pytest.raises(OSError):
@@ -217,14 +217,14 @@ def test_a_query_that_crashes_the_engine_is_exit_5(capsys: Capsys) -> None:
     text = "SELECT (" + "(" * 60 + "1" + ")" * 60 + " AS ?x) WHERE {}"
     code, out, err = run([text], capsys)
     assert code == 0 or (code == 5 and len(err.strip().splitlines()) == 1)
-    code, out, err = run(["SELECT (" + "(" * 5000 + "1" + ")" * 5000 + " AS ?x) {}"], capsys)
+    code, _out, err = run(["SELECT (" + "(" * 5000 + "1" + ")" * 5000 + " AS ?x) {}"], capsys)
     assert code == 5 and "nests brackets 5001 deep" in one_error_line(err)
 
 
 def test_a_local_query_stops_at_its_timeout(capsys: Capsys) -> None:
     slow = ("SELECT (COUNT(*) AS ?n) WHERE { "
             + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(9)) + " }")
-    code, out, err = run([slow, "--timeout", "1"], capsys)
+    code, _out, err = run([slow, "--timeout", "1"], capsys)
     assert code == 5 and "stopped after 1 s" in one_error_line(err)
 
 
