@@ -203,7 +203,7 @@ def test_service_needs_allow_service_and_sends_nothing(capsys: Capsys) -> None:
         ear.listen(5)
         ear.settimeout(0.3)
         text = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{ear.getsockname()[1]}/> {{ ?s ?p ?o }} }}"
-        code, out, err = run([text], capsys)
+        code, _, err = run([text], capsys)
         assert code == 5 and "--allow-service" in one_error_line(err)
         code, _out, err = run([text, "--endpoint", "http://127.0.0.1:9/query", "--timeout", "2"],
                              capsys)
@@ -215,7 +215,7 @@ def test_service_needs_allow_service_and_sends_nothing(capsys: Capsys) -> None:
 def test_a_query_that_crashes_the_engine_is_exit_5(capsys: Capsys) -> None:
     # 60 levels pass the CLI's depth check (64); the engine runs in a child process
     text = "SELECT (" + "(" * 60 + "1" + ")" * 60 + " AS ?x) WHERE {}"
-    code, out, err = run([text], capsys)
+    code, _, err = run([text], capsys)
     assert code == 0 or (code == 5 and len(err.strip().splitlines()) == 1)
     code, _out, err = run(["SELECT (" + "(" * 5000 + "1" + ")" * 5000 + " AS ?x) {}"], capsys)
     assert code == 5 and "nests brackets 5001 deep" in one_error_line(err)
