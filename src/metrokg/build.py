@@ -107,7 +107,7 @@ def _parse(path: Path) -> list[ox.Triple]:
     from .errors import InputError
 
     try:
-        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))  # type: ignore[arg-type]
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     except FileNotFoundError:
         raise InputError(str(path), "file is missing", hint="restore it from the checkout") from None
     except (SyntaxError, ValueError, OSError) as exc:
@@ -193,7 +193,7 @@ def _write_outputs(assembled: Assembled, summary: Summary, explorer: str, stagin
     dumps.write(data, out("graph_turtle"), ox.RdfFormat.TURTLE, base=base)
     dumps.write(data, out("graph_jsonld"), ox.RdfFormat.JSON_LD, base=base)
     del data
-    ontology = sorted(set(assembled.ontology), key=lambda t: (t.subject.value, t.predicate.value,
+    ontology = sorted(set(assembled.ontology), key=lambda t: (str(t.subject), t.predicate.value,
                                                               str(t.object)))
     dumps.write(ontology, out("ontology"), ox.RdfFormat.TURTLE, base=base)
     dumps.write_rdflib_turtle(assembled.validation.report, out("validation_turtle"), base=base)
@@ -208,8 +208,8 @@ def _write_outputs(assembled: Assembled, summary: Summary, explorer: str, stagin
         with open(out(key), "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     for key in OUTPUT_FILES:
-        with open(out(key), "rb") as handle:
-            os.fsync(handle.fileno())
+        with open(out(key), "rb") as written:
+            os.fsync(written.fileno())
 
 
 def _lock(staging: Path) -> IO[str]:

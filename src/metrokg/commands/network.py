@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..analysis import MEASURES, analyse, analysis_date, table, to_csv, to_json, to_rdf
-from ..namespaces import bind_prefixes
 from ..network import (
     View,
     bipartite_view,
@@ -15,7 +16,8 @@ from ..network import (
     write_gexf,
     write_graphml,
 )
-from ..serialise import to_trig
+from ..outputs import dumps
+from ..rdflib_bridge import quads_from_dataset
 from ..store import open_store
 from .common import add_project_options, project_paths
 
@@ -60,10 +62,10 @@ def run(args: argparse.Namespace) -> int:
         stem.with_suffix(".json").write_text(to_json(analysis), encoding="utf-8")
         date = analysis_date([paths.data, paths.sources, paths.ontology,
                               paths.queries / "network"])
-        dataset = to_rdf(analysis, base=args.base, date=date)
-        bind_prefixes(dataset, args.base)
-        stem.with_suffix(".trig").write_text(to_trig(dataset, base=args.base),
-                                             encoding="utf-8")
+        trig = ox.Store()
+        trig.extend(list(quads_from_dataset(to_rdf(analysis, base=args.base, date=date))))
+        dumps.write(dumps.sorted_quads(trig), stem.with_suffix(".trig"), ox.RdfFormat.TRIG,
+                    base=args.base)
         write_gexf(graph, stem.with_suffix(".gexf"))
         write_graphml(graph, stem.with_suffix(".graphml"))
         if view.scope != "relation":

@@ -34,7 +34,7 @@ def sorted_quads(store: ox.Store, *, exclude: Iterable[ox.NamedNode] = ()) -> It
     """Every quad of the named graphs (but *exclude*), graph by graph in IRI order."""
     skip = set(exclude)
     graphs = sorted((g for g in store.named_graphs() if g not in skip),
-                    key=lambda g: g.value)  # type: ignore[union-attr]
+                    key=lambda g: g.value)
     for graph in graphs:
         yield from sorted(store.quads_for_pattern(None, None, None, graph), key=_key)
 
