@@ -266,3 +266,44 @@ def test_killed_builds_leave_previous_outputs_and_store_exactly_as_they_were(
     build(ProjectPaths(project, dist_dir=dist))
     assert not list((dist / ".builds").glob("staging-*"))
     assert os.readlink(dist / "graph") != target
+
+
+# ---------------------------------------------------------------- lazy imports
+
+_MODULES = """
+import sys
+from metrokg.cli import main
+code = 0
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code or 0
+heavy = [m for m in ("pyshacl", "networkx") if m in sys.modules]
+print("HEAVY", heavy, code)
+"""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["query", "member-count", "-p", "org=metropolis"],
+                                  ["stats"]], ids=["help", "query", "stats"])
+def test_cli_does_not_import_pyshacl_or_networkx(argv: list[str], built: BuildResult,
+                                                 project_root: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "queries").symlink_to(project_root / "queries")
+    (project / "dist").mkdir()
+    (project / "dist" / "graph").symlink_to(built.output.resolve())
+    args = argv if argv == ["--help"] else [*argv, "--project", str(project)]
+    out = subprocess.run([sys.executable, "-c", _MODULES, *args], capture_output=True,
+                         text=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY [] 0", out.stdout + out.stderr
+
+
+def test_command_line_choices_match_the_analysis() -> None:
+    from metrokg.analysis import MEASURES
+    from metrokg.commands import common
+    from metrokg.explorer import COLOUR_BY
+    from metrokg.network import LANGUAGES
+
+    assert tuple(MEASURES) == common.MEASURES
+    assert tuple(COLOUR_BY) == common.COLOUR_BY
+    assert tuple(LANGUAGES) == common.LANGUAGES

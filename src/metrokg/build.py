@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -34,7 +34,9 @@ from .outputs.summary import Summary, summarise
 from .paths import OUTPUT_FILES, STORE_DIR, ProjectPaths
 from .records import load_records
 from .sources import load_documents
-from .validate import ValidationResult
+
+if TYPE_CHECKING:
+    from .validate import ValidationResult
 
 __all__ = ["OUTPUT_FILES", "Assembled", "BuildResult", "assemble", "build"]
 

@@ -5,21 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from ..analysis import MEASURES, analyse, analysis_date, table, to_csv, to_json, to_rdf
-from ..network import (
-    View,
-    bipartite_view,
-    load_projection,
-    network_view,
-    write_gexf,
-    write_graphml,
-)
-from ..outputs import dumps
-from ..rdflib_bridge import quads_from_dataset
-from ..store import open_store
-from .common import add_project_options, project_paths
+from .common import MEASURES, add_project_options, project_paths
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,6 +33,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    from ..analysis import analyse, analysis_date, table, to_csv, to_json, to_rdf
+    from ..network import (
+        View,
+        bipartite_view,
+        load_projection,
+        network_view,
+        write_gexf,
+        write_graphml,
+    )
+    from ..outputs import dumps
+    from ..rdflib_bridge import quads_from_dataset
+    from ..store import open_store
+
     paths = project_paths(args)
     view = View.parse(args.view, directed=args.directed)
     projection = load_projection(open_store(paths), paths.queries / "network")
