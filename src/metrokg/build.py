@@ -21,10 +21,11 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import pyoxigraph as ox
 
+from .checks import ValidationResult, validate_store
 from .errors import ValidationFailed
 from .mapping import Iris, Vocabulary, map_records
 from .namespaces import DEFAULT_BASE
@@ -34,9 +35,6 @@ from .outputs.summary import Summary, summarise
 from .paths import OUTPUT_FILES, STORE_DIR, ProjectPaths
 from .records import load_records
 from .sources import load_documents
-
-if TYPE_CHECKING:
-    from .validate import ValidationResult
 
 __all__ = ["OUTPUT_FILES", "Assembled", "BuildResult", "assemble", "build"]
 
@@ -76,8 +74,11 @@ def _noop(_: str) -> None:
 
 
 def assemble(paths: ProjectPaths, *, base: str = DEFAULT_BASE, extra: Sequence[Path] = (),
-             progress: Progress = _noop, store: ox.Store | None = None) -> Assembled:
+             progress: Progress = _noop, store: ox.Store | None = None,
+             engine: str = "auto") -> Assembled:
     """Read, map and check everything into *store* (a new in-memory one by default).
+
+    *engine* is the SHACL engine (``metrokg.checks.ENGINES``).
 
     Raises on bad input; writes nothing but the quads into *store*.
     """
@@ -100,8 +101,8 @@ def assemble(paths: ProjectPaths, *, base: str = DEFAULT_BASE, extra: Sequence[P
     del quads
     progress("validating (SHACL shapes and dataset checks)")
     checks = sorted((paths.queries / "checks").glob("*-violation.rq"))
-    result = _validate(store, shapes=paths.shapes, checks=checks,
-                       provenance=iris.provenance_graph.value)
+    result = validate_store(store, shapes=paths.shapes, checks=checks,
+                            provenance=iris.provenance_graph.value, engine=engine)
     return Assembled(store, ontology, result, base)
 
 
@@ -114,19 +115,6 @@ def _parse(path: Path) -> list[ox.Triple]:
         raise InputError(str(path), "file is missing", hint="restore it from the checkout") from None
     except (SyntaxError, ValueError, OSError) as exc:
         raise InputError(str(path), f"does not parse: {exc}") from None
-
-
-def _validate(store: ox.Store, *, shapes: Path, checks: Sequence[Path],
-              provenance: str) -> ValidationResult:
-    """Shapes and checks on the store's data (pyshacl gets an rdflib copy of it)."""
-    from rdflib import URIRef
-
-    from .rdflib_bridge import to_dataset
-    from .validate import load_shapes, validate_dataset
-
-    dataset = to_dataset(store.quads_for_pattern(None, None, None, None))
-    return validate_dataset(dataset, load_shapes(shapes), ontology=None, checks=checks,
-                            provenance=URIRef(provenance))
 
 
 def _reference_graph(iris: Iris, name: str, content: list[ox.Triple], origin: str,
