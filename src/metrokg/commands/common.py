@@ -16,6 +16,8 @@ COLOUR_BY = ("type", "community")
 """Explorer colourings (metrokg.explorer.COLOUR_BY)."""
 LANGUAGES = ("ca", "es", "en")
 """Name languages (metrokg.network.LANGUAGES)."""
+CENTRALITY_ENGINES = ("auto", "networkx", "igraph")
+"""Engines of the network measures (metrokg.centrality.ENGINES)."""
 
 
 def add_project_options(p: argparse.ArgumentParser) -> None:
