@@ -307,3 +307,28 @@ def test_command_line_choices_match_the_analysis() -> None:
     assert tuple(MEASURES) == common.MEASURES
     assert tuple(COLOUR_BY) == common.COLOUR_BY
     assert tuple(LANGUAGES) == common.LANGUAGES
+
+
+def test_catalogue_is_parsed_once_per_process(project_root: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from metrokg import catalogue
+
+    folder = tmp_path / "queries"
+    shutil.copytree(project_root / "queries", folder)
+    parsed: list[Path] = []
+    parse = catalogue.parse_entry
+
+    def counting(path: Path) -> catalogue.CatalogueEntry:
+        parsed.append(path)
+        return parse(path)
+
+    monkeypatch.setattr(catalogue, "parse_entry", counting)
+    first = catalogue.load_catalogue(folder)
+    n = len(parsed)
+    assert n == len(list(folder.glob("*.rq"))) > 20
+    assert catalogue.load_catalogue(folder) == first
+    assert len(parsed) == n  # not parsed again
+    edited = folder / "member-count.rq"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    catalogue.load_catalogue(folder)
+    assert len(parsed) == 2 * n  # a changed file is seen
