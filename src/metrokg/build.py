@@ -177,14 +177,15 @@ def _write_outputs(assembled: Assembled, summary: Summary, explorer: str, stagin
     def out(key: str) -> Path:
         return staging / OUTPUT_FILES[key]
 
-    dumps.write(dumps.sorted_quads(store), out("dataset_nquads"), ox.RdfFormat.N_QUADS, base=base)
-    dumps.write(dumps.sorted_quads(store), out("dataset_trig"), ox.RdfFormat.TRIG, base=base)
-    data = dumps.sorted_triples(store, exclude=[provenance])
+    quads = dumps.sorted_quads(store)
+    dumps.write(quads, out("dataset_nquads"), ox.RdfFormat.N_QUADS, base=base)
+    dumps.write(quads, out("dataset_trig"), ox.RdfFormat.TRIG, base=base)
+    data = dumps.sorted_triples(quads, exclude=[provenance])
+    del quads
     dumps.write(data, out("graph_turtle"), ox.RdfFormat.TURTLE, base=base)
     dumps.write(data, out("graph_jsonld"), ox.RdfFormat.JSON_LD, base=base)
     del data
-    ontology = sorted(set(assembled.ontology), key=lambda t: (str(t.subject), t.predicate.value,
-                                                              str(t.object)))
+    ontology = sorted(set(assembled.ontology), key=str)
     dumps.write(ontology, out("ontology"), ox.RdfFormat.TURTLE, base=base)
     dumps.write_rdflib_turtle(assembled.validation.report, out("validation_turtle"), base=base)
     texts = {
