@@ -45,7 +45,7 @@ def dump(scale: float, cache: Path) -> Path:
         project = generate(cache / f"project-{scale:g}", scale=scale, seed=1)
         assembled = assemble(ProjectPaths(project))
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(assembled.dataset.serialize(format="nquads", encoding="utf-8"))
+        assembled.store.dump(tmp, format=ox.RdfFormat.N_QUADS)
         tmp.replace(path)
     return path
 
@@ -65,8 +65,8 @@ def exponent(sizes: list[int], times: list[float]) -> float:
 
 def _run(store: ox.Store, text: str, substitutions: dict[ox.Variable, ox.NamedNode]) -> int:
     result = store.query(text, substitutions=substitutions)  # type: ignore[arg-type]
-    if isinstance(result, bool):
-        return int(result)
+    if isinstance(result, ox.QueryBoolean):
+        return int(bool(result))
     return sum(1 for _ in result)
 
 
