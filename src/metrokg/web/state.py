@@ -71,7 +71,7 @@ class Published:
 
     def dataset(self, site_root: str | None = None) -> Graph:
         return dataset_graph(self.base, self.output, list(self.dumps), version=self.version,
-                             site=site_root, triples=len(self.store))
+                             site=site_root, triples=len(self.store), store=self.store)
 
 
 def load_published(output: Path, *, base: str, queries: Path | None = None) -> Published:
