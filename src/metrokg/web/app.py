@@ -15,12 +15,16 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..build import OUTPUT_FILES
-from ..errors import RequestRefused
+from ..errors import RequestRefused, StoreError
 from ..namespaces import DEFAULT_BASE
 from .conneg import LANGUAGES, RDF_SUFFIXES, RDF_TYPES, choose_language, choose_media_type
 from .dataset import DUMP_TYPES
@@ -57,6 +61,13 @@ class ServeConfig:
     base: str = DEFAULT_BASE
     limits: Limits = field(default_factory=Limits)
     queries: Path | None = None
+    public_url: str = "http://127.0.0.1:8000/"
+    """Where clients reach the site (ends with ``/``): the only source of absolute links
+    the server writes (dump URLs, the service description), never the ``Host`` header."""
+    cors: bool = True
+    """Let pages on other origins read the site and query the endpoint (read-only)."""
+    isolation_required: bool = False
+    """Refuse to start when the query workers cannot be cut off the network."""
 
 
 def _text(status: int, message: str) -> Response:
@@ -83,6 +94,11 @@ class _App:
                                            queries=config.queries)
         self.pool = QueryPool(config.output / OUTPUT_FILES["dataset_nquads"], config.limits)
         await self.pool.start()
+        if self.pool.isolation == "none" and config.isolation_required:
+            await self.pool.close()
+            raise StoreError("the query workers cannot be cut off the network here (no "
+                             "seccomp, no network namespace): listen on 127.0.0.1 only, or "
+                             "see docs/publishing.md")
         try:
             yield
         finally:
@@ -125,7 +141,7 @@ class _App:
     async def sparql(self, request: Request) -> Response:
         assert self.pool is not None
         return await sparql(request, self.pool, self.config.limits,
-                            self.config.base + "id/dataset")
+                            self.config.base + "id/dataset", self.config.public_url + "sparql")
 
     async def index(self, request: Request) -> Response:
         return self._html(index_html(self._pub(), lang=self._lang(request), linker=self._linker(request)))
@@ -152,7 +168,7 @@ class _App:
         if media == "text/html":
             return self._html(dataset_html(pub, lang=self._lang(request), linker=self._linker(request),
                                            endpoint="/sparql"))
-        root = str(request.base_url)
+        root = self.config.public_url
         body = pub.dataset(root).serialize(format=_DATASET_TYPES[media], encoding="utf-8")
         return Response(body, media_type=media, headers={"Vary": "Accept"})
 
@@ -176,9 +192,13 @@ class _App:
         if not _SAFE_PATH.match(rel) or any(p in ("..", ".") for p in rel.split("/")):
             return _text(400, "that path is not allowed")
         root = _static_dir().resolve()
-        target = (root / rel).resolve()
-        if not target.is_relative_to(root) or not target.is_file():
-            return _text(404, f"no static file {rel!r}")
+        try:
+            target = (root / rel).resolve()
+            found = target.is_relative_to(root) and target.is_file()
+        except (OSError, ValueError):  # a name too long for the file system, …
+            found = False
+        if not found:
+            return _text(404, "no such static file")
         return FileResponse(target)
 
     async def ontology(self, request: Request) -> Response:
@@ -276,6 +296,42 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/favicon.ico", state.favicon),
         Route("/{path:path}", state.resource),
     ]
-    app = Starlette(routes=routes, lifespan=state.lifespan)
-    return app
+    middleware = [Middleware(_Hardened)]
+    if config.cors:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=["*"],
+                                     allow_methods=["GET", "POST", "HEAD"],
+                                     allow_headers=["Accept", "Content-Type"],
+                                     expose_headers=["MetroKG-Row-Cap", "MetroKG-Truncated",
+                                                     "Retry-After"], max_age=86400))
+    return Starlette(routes=routes, lifespan=state.lifespan, middleware=middleware)
+
+
+class _Hardened:
+    """ASGI middleware: ``nosniff`` on every response; a failure is a 4xx, never a 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def stamped(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, stamped)
+        except (OSError, ValueError, UnicodeError, RequestRefused) as exc:
+            if started:
+                raise
+            status = exc.status if isinstance(exc, RequestRefused) else 400
+            await _text(status, "this request cannot be answered: "
+                                f"{type(exc).__name__}")(scope, receive, stamped)
 
