@@ -129,3 +129,28 @@ def test_void_partitions_and_linksets(description: Graph, pub: Published) -> Non
     linksets = {str(s).rsplit("/", 1)[-1] for s in description.subjects(
         URIRef(void + "subjectsTarget"), dataset)}
     assert linksets == {"wikidata", "ror", "un-sdg"}
+
+
+@pytest.mark.parametrize("lang", ["ca", "es"])
+def test_export_has_every_language(site: Path, lang: str) -> None:
+    page = site / lang / "id" / "plan" / "metropolis-action-plan-2018-2020.html"
+    html = page.read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in html
+    assert 'href="../../../id/plan/metropolis-action-plan-2018-2020.html" hreflang="en"' in html
+    assert (site / lang / "sdg" / "11.html").is_file()
+
+
+def test_exported_local_links_resolve(site: Path) -> None:
+    """Every relative link of every exported page leads to a file of the export."""
+    import re
+
+    broken: set[str] = set()
+    for page in site.rglob("*.html"):
+        if page.name == "explorer.html" or "notebooks" in page.parts:
+            continue
+        for href in re.findall(r'href="([^"#?]+)', page.read_text(encoding="utf-8")):
+            if href.startswith(("http:", "https:", "mailto:", "/")):
+                continue
+            if not (page.parent / href).resolve().is_file():
+                broken.add(f"{page.relative_to(site)} → {href}")
+    assert sorted(broken)[:10] == []

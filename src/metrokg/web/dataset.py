@@ -194,7 +194,8 @@ def dataset_graph(base: str, output: Path, dumps: list[Dump], *, version: str,
     when = data_date(store, base)
     if when is None:
         summary = _summary(output)
-        when = summary["built"] if isinstance(summary.get("built"), str) else None
+        built = summary.get("built")
+        when = built if isinstance(built, str) else None
     if when is not None:
         for node in (ds, catalog):
             g.add((node, DCTERMS.issued, Literal(when, datatype=XSD.dateTime)))
