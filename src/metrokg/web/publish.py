@@ -25,6 +25,7 @@ from ..namespaces import SKOS
 from .conneg import LANGUAGES, RDF_TYPES
 from .pages import Linker, sdg_page_path
 from .policy import Limits
+from .sdgs import SDG_SCHEME
 from .state import (
     Published,
     dataset_html,
@@ -34,7 +35,6 @@ from .state import (
     resource_html,
     resource_rdf,
 )
-from .sdgs import SDG_SCHEME
 from .views import error_page, sdg_index_page, sdg_page
 
 __all__ = ["APACHE_RULES", "NGINX_RULES", "PublishResult", "publish_site"]

@@ -14,6 +14,7 @@ from ..namespaces import ORG, PREFIXES
 from ..ontology import version as package_version
 from ..store import open_store
 from .dataset import LICENCE, Dump, dataset_graph, list_dumps
+from .i18n import UI
 from .ontodoc import render_ontology
 from .pages import Linker, compact_json, embed_json, page_context, render
 from .policy import Limits
@@ -134,7 +135,7 @@ def dataset_html(pub: Published, *, lang: str, linker: Linker, endpoint: str | N
 
 def query_html(pub: Published, *, lang: str, linker: Linker, endpoint: str,
                limits: Limits) -> str:
-    context = page_context(lang, linker, "SPARQL", "query")
+    context = page_context(lang, linker, UI[lang]["query"], "query")
     examples = [{"name": e.name, "title": e.title, "query": e.query} for e in pub.examples]
     default = (pub.examples[0].query if pub.examples else
                "PREFIX org: <http://www.w3.org/ns/org#>\n"
@@ -142,6 +143,7 @@ def query_html(pub: Published, *, lang: str, linker: Linker, endpoint: str,
                "SELECT ?org ?name WHERE {\n  GRAPH ?g { ?org a org:Organization ; "
                "skos:prefLabel ?name }\n} ORDER BY ?name LIMIT 50\n")
     context.update(endpoint=endpoint, examples=pub.examples, examples_json=compact_json(examples),
+                   base=pub.base,
                    default_query=default, limits=limits, script=linker.path("static/query.js"))
     return render("query.html", **context)
 
@@ -153,7 +155,7 @@ def _by_text(entry: dict[str, str | None]) -> str:
 def index_html(pub: Published, *, lang: str, linker: Linker) -> str:
     context = page_context(lang, linker, "metrokg", "index")
     groups: dict[str, list[dict[str, str | None]]] = {}
-    titles = {"org": "Organisations", "plan": "Plans"}
+    titles = {"org": UI[lang]["organisations_group"], "plan": UI[lang]["plans_group"]}
     for iri in sorted(pub.site.documents):
         rest = iri[len(pub.base):]
         parts = rest.split("/")
