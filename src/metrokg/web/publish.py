@@ -23,6 +23,7 @@ from ..build import OUTPUT_FILES
 from ..errors import InputError
 from ..namespaces import SKOS
 from .conneg import LANGUAGES, RDF_TYPES
+from .linkeddata import graph_bytes
 from .pages import Linker, sdg_page_path
 from .policy import Limits
 from .sdgs import SDG_SCHEME
@@ -31,6 +32,7 @@ from .state import (
     dataset_html,
     index_html,
     ontology_html,
+    prefixes,
     query_html,
     resource_html,
     resource_rdf,
@@ -45,6 +47,7 @@ Options -MultiViews -Indexes
 AddType text/turtle .ttl
 AddType application/ld+json .jsonld
 AddType application/n-triples .nt
+AddType application/rdf+xml .rdf
 AddType application/trig .trig
 AddType application/n-quads .nq
 AddCharset utf-8 .html .ttl .jsonld .nt .txt
@@ -65,6 +68,9 @@ RewriteRule ^(.+)$ $1.jsonld [L]
 RewriteCond %{HTTP_ACCEPT} application/n-triples
 RewriteCond %{REQUEST_FILENAME}.nt -f
 RewriteRule ^(.+)$ $1.nt [L]
+RewriteCond %{HTTP_ACCEPT} application/rdf\\+xml
+RewriteCond %{REQUEST_FILENAME}.rdf -f
+RewriteRule ^(.+)$ $1.rdf [L]
 RewriteCond %{REQUEST_FILENAME}.html -f
 RewriteRule ^(.+)$ $1.html [L]
 """
@@ -78,6 +84,7 @@ map $http_accept $metrokg_suffix {
     "~*text/turtle"              ".ttl";
     "~*application/ld\\+json"     ".jsonld";
     "~*application/n-triples"    ".nt";
+    "~*application/rdf\\+xml"     ".rdf";
 }
 
 # server {
@@ -88,6 +95,7 @@ map $http_accept $metrokg_suffix {
         text/turtle             ttl;
         application/ld+json     jsonld;
         application/n-triples   nt;
+        application/rdf+xml     rdf;
         application/trig        trig;
         application/n-quads     nq;
         application/json        json;
@@ -226,6 +234,9 @@ def _export(pub: Published, root: Path, *, lang: str, site_root: str,
     ontology = pub.output / OUTPUT_FILES["ontology"]
     if ontology.is_file():
         put("def.ttl", ontology.read_bytes())
+        for media, suffix in RDF_TYPES.items():
+            if suffix != "ttl":
+                put(f"def.{suffix}", graph_bytes(pub.ontology, media, prefixes(pub.base)))
     dataset = pub.dataset(site_root)
     put("dataset.ttl", dataset.serialize(format="turtle", encoding="utf-8"))
     put("dataset.jsonld", dataset.serialize(format="json-ld", encoding="utf-8"))

@@ -15,11 +15,11 @@ from ..ontology import version as package_version
 from ..store import open_store
 from .dataset import LICENCE, Dump, dataset_graph, list_dumps
 from .i18n import UI
+from .linkeddata import rdf_bytes
 from .ontodoc import render_ontology
 from .pages import Linker, compact_json, embed_json, page_context, render
 from .policy import Limits
 from .resources import Site, describe, ego_network, load_site, pick_label, resource_triples
-from .results import write_graph
 from .views import resource_page
 
 __all__ = ["Example", "Published", "load_examples", "load_published"]
@@ -90,13 +90,17 @@ def load_published(output: Path, *, base: str, queries: Path | None = None) -> P
                      ontology, tuple(load_examples(queries)), package_version())
 
 
+def prefixes(base: str) -> dict[str, str]:
+    """The prefix map of served RDF: the project's, plus this site's ``id:`` and ``graph:``."""
+    return {**PREFIXES, "id": base + "id/", "graph": base + "graph/"}
+
+
 def resource_rdf(pub: Published, iri: str, media: str) -> bytes | None:
     """The RDF of one resource in *media*, or ``None`` if the IRI is unknown."""
     if iri not in pub.site.documents:
         return None
     description = describe(pub.store, iri, max_content=None, max_incoming=None)
-    return write_graph(resource_triples(description, pub.store), media,
-                       prefixes={**PREFIXES, "id": pub.base + "id/", "graph": pub.base + "graph/"})
+    return rdf_bytes(resource_triples(description, pub.store), media, prefixes(pub.base))
 
 
 def resource_html(pub: Published, iri: str, *, lang: str, linker: Linker,
@@ -105,7 +109,8 @@ def resource_html(pub: Published, iri: str, *, lang: str, linker: Linker,
     if iri not in pub.site.documents:
         return None
     description = describe(pub.store, iri)
-    jsonld = write_graph(resource_triples(description), "application/ld+json").decode()
+    jsonld = rdf_bytes(resource_triples(description), "application/ld+json",
+                       prefixes(pub.base)).decode()
     is_org = str(ORG.Organization) in pub.site.types.get(iri, ())
     ego = ego_network(pub.store, iri) if is_org else None
     return resource_page(pub.store, pub.site, description, lang=lang, linker=linker,
