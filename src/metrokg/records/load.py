@@ -23,7 +23,7 @@ from ..errors import InputError
 from .limits import MAX_CELL_CHARS, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_SCALAR_CHARS
 from .types import show as _show
 
-__all__ = ["RawFile", "RawItem", "read_csv", "read_text", "read_yaml"]
+__all__ = ["RawFile", "RawItem", "parse_yaml", "read_csv", "read_text", "read_yaml"]
 
 _CORE = "tag:yaml.org,2002:"
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
@@ -97,6 +97,24 @@ def read_yaml(text: str, where: str) -> RawFile:
     ...
     metrokg.errors.InputError: x.yaml:1: anchors and aliases (&, *) are not allowed ...
     """
+    builder = parse(text, where)
+    if builder.root is None:
+        raise InputError(where, "expected a mapping with a `records:` list",
+                         hint="see graph/README.md for the file layout")
+    return _file(builder.root, builder.items, where)
+
+
+def parse_yaml(text: str, where: str) -> Any:
+    """Any YAML file read under the same rules and limits (e.g. sources/documents.yaml).
+
+    >>> parse_yaml("- id: a\\n  file: a.txt\\n", "x")
+    [{'id': 'a', 'file': 'a.txt'}]
+    """
+    return parse(text, where).root
+
+
+def parse(text: str, where: str) -> _Builder:
+    """The values of *text*, built from libyaml's events (see the module docstring)."""
     loader = yaml.CSafeLoader(text)
     try:
         return _build(loader, where)
@@ -110,12 +128,12 @@ def _malformed(exc: yaml.YAMLError, where: str) -> InputError:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     if "nesting depth" in problem:
         return InputError(where, f"nested deeper than {MAX_DEPTH} levels", line=line,
-                          hint="records are flat mappings; see graph/README.md")
+                          hint="record files are flat mappings; see graph/README.md")
     return InputError(where, f"malformed YAML: {problem}", line=line,
                       hint="fix the indentation or quoting at that line")
 
 
-def _build(loader: yaml.CSafeLoader, where: str) -> RawFile:
+def _build(loader: yaml.CSafeLoader, where: str) -> _Builder:
     builder = _Builder(loader, where)
     while True:
         try:
@@ -132,10 +150,7 @@ def _build(loader: yaml.CSafeLoader, where: str) -> RawFile:
                 exc.record, field = builder.position()
                 exc.field = exc.field or field
             raise
-    if builder.root is None:
-        raise InputError(where, "expected a mapping with a `records:` list",
-                         hint="see graph/README.md for the file layout")
-    return _file(builder.root, builder.items, where)
+    return builder
 
 
 class _Builder:
@@ -198,7 +213,7 @@ class _Builder:
             raise _tag_error(self.where, tag, line)
         if len(stack) >= MAX_DEPTH:
             raise InputError(self.where, f"nested deeper than {MAX_DEPTH} levels", line=line,
-                             hint="records are flat mappings; see graph/README.md")
+                             hint="record files are flat mappings; see graph/README.md")
         frame = _Frame(is_map)
         parent = stack[-1] if stack else None
         if parent is not None and not parent.is_map and parent.is_records:
