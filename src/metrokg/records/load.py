@@ -68,14 +68,12 @@ def read_text(data: bytes, where: str) -> str:
 class _Frame:
     """A list or mapping being built."""
 
-    __slots__ = ("field_lines", "is_map", "is_record", "is_records", "key", "key_line",
-                 "value")
+    __slots__ = ("field_lines", "is_map", "is_record", "is_records", "key", "value")
 
     def __init__(self, is_map: bool) -> None:
         self.is_map = is_map
         self.value: Any = {} if is_map else []
         self.key: Any = _NO_KEY
-        self.key_line = 0
         self.is_records = False  # the `records:` list
         self.is_record = False  # an item of it
         self.field_lines: dict[str, int] = {}
@@ -97,7 +95,7 @@ def read_yaml(text: str, where: str) -> RawFile:
     ...
     metrokg.errors.InputError: x.yaml:1: anchors and aliases (&, *) are not allowed ...
     """
-    builder = parse(text, where)
+    builder = _parse(text, where)
     if builder.root is None:
         raise InputError(where, "expected a mapping with a `records:` list",
                          hint="see graph/README.md for the file layout")
@@ -110,10 +108,10 @@ def parse_yaml(text: str, where: str) -> Any:
     >>> parse_yaml("- id: a\\n  file: a.txt\\n", "x")
     [{'id': 'a', 'file': 'a.txt'}]
     """
-    return parse(text, where).root
+    return _parse(text, where).root
 
 
-def parse(text: str, where: str) -> _Builder:
+def _parse(text: str, where: str) -> _Builder:
     """The values of *text*, built from libyaml's events (see the module docstring)."""
     loader = yaml.CSafeLoader(text)
     try:
@@ -240,7 +238,7 @@ def _add(frame: _Frame, value: Any, where: str, line: int, items: list[RawItem])
             raise InputError(where, f"duplicate key {_show(value)}", line=line,
                              field=_field(value) if frame.is_record else None,
                              hint="give each field once")
-        frame.key, frame.key_line = value, line
+        frame.key = value
         if frame.is_record and isinstance(value, str):
             frame.field_lines[value] = line
         return
