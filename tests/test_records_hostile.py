@@ -87,8 +87,9 @@ CASES = _cases()
 
 
 def _snapshot(dist: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((dist / "graph").iterdir())}
+    out = (dist / "graph").resolve()  # every file, the on-disk store's included
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
