@@ -25,6 +25,7 @@ from ..network import (
     write_gexf,
     write_graphml,
 )
+from ..nogc import paused
 from ..serialise import to_trig
 from ..store import open_store
 from .common import add_project_options, project_paths
@@ -60,10 +61,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    with paused():  # millions of small objects stay alive: see metrokg.nogc
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     paths = project_paths(args)
     view = View.parse(args.view, directed=args.directed)
     projection = load_projection(open_store(paths), paths.queries / "network")
-    graph = network_view(projection, view)
+    graph = network_view(projection, view, evidence=False)
     analysis = analyse(graph, seed=args.seed, resolution=args.resolution,
                        betweenness_k=args.betweenness_k, closeness_k=args.closeness_k,
                        engine=args.engine)
