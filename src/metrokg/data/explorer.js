@@ -344,7 +344,7 @@
     nodes.clear(); edges.clear();
     nodes.add([...dNodes.values()]);
     edges.add([...dEdges.values()]);
-    network.fit({ animation: false });
+    network.fit({ animation: false, maxZoomLevel: 4 });
     status(note, focus);
     legend();
     table();
@@ -670,7 +670,7 @@
   controls.search.addEventListener("input", () => { state.q = controls.search.value; search(true); writeHash(); });
   function search(fit) {
     const q = state.q.trim().toLowerCase();
-    if (!q) { controls.count.textContent = ""; network.unselectAll(); api.matches = []; if (fit) network.fit({ animation: false }); return; }
+    if (!q) { controls.count.textContent = ""; network.unselectAll(); api.matches = []; if (fit) network.fit({ animation: false, maxZoomLevel: 4 }); return; }
     const matches = data.nodes.filter((n) => shown.has(n.i) &&
       (Object.values(n.names).some((s) => s.toLowerCase().includes(q)) || n.id.toLowerCase().includes(q)));
     api.matches = matches.map((n) => n.id);
@@ -683,9 +683,9 @@
     const ids = matches.map((n) => "n:" + n.i).filter((id) => displayed.nodes.has(id));
     network.selectNodes(ids);
     if (ids.length) {
-      network.fit({ nodes: ids, animation: false });
+      network.fit({ nodes: ids, animation: false, maxZoomLevel: 4 });
       panel.replaceChildren(nodePanel(matches[0]));
-    } else if (fit) network.fit({ animation: false });
+    } else if (fit) network.fit({ animation: false, maxZoomLevel: 4 });
   }
   document.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape" && state.focus) { state.focus = ""; draw(); }
@@ -811,6 +811,7 @@
   });
 
   // ---------------------------------------------------------------- start
+  if (window.innerWidth < 700) document.getElementById("controls-box").open = false;  // phones: graph first
   readHash();
   labels();
   draw();
