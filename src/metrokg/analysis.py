@@ -247,12 +247,19 @@ COLUMNS = ("iri", "label", "type", "degree", "weighted_degree", "betweenness", "
 
 
 def to_csv(analysis: Analysis) -> str:
-    """One row per organisation, in :attr:`Analysis.scores` order."""
+    """One row per organisation, in :attr:`Analysis.scores` order.
+
+    Text cells a spreadsheet would run as a formula are neutralised
+    (:func:`metrokg.safetext.neutralise_cell`); numbers are written as they are.
+    """
+    from .safetext import neutralise_cell
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in analysis.scores:
-        writer.writerow([getattr(row, c) for c in COLUMNS])
+        writer.writerow([neutralise_cell(v) if isinstance(v, str) else v
+                         for v in (getattr(row, c) for c in COLUMNS)])
     return out.getvalue()
 
 
