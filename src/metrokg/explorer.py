@@ -74,8 +74,10 @@ def _csp_hash(script: str) -> str:
 # ---------------------------------------------------------------- layout
 
 
-def _fr(graph: nx.Graph, seed: int, iterations: int | None) -> dict[Hashable, tuple[float, float]]:
-    """Fruchterman–Reingold positions of *graph* (igraph, grid variant), seeded."""
+def _fr(graph: nx.Graph, seed: int, iterations: int | None,
+        small: bool = True) -> dict[Hashable, tuple[float, float]]:
+    """Force-layout positions of *graph* (igraph), seeded: Kamada–Kawai up to 300 nodes
+    when *small*, else Fruchterman–Reingold (grid variant above 300 nodes)."""
     nodes = list(graph.nodes())
     n = len(nodes)
     if n == 0:
@@ -92,7 +94,7 @@ def _fr(graph: nx.Graph, seed: int, iterations: int | None) -> dict[Hashable, tu
     steps = iterations if iterations is not None else (500 if n <= 2000 else 150)
     ig.set_random_number_generator(random.Random(seed))
     try:
-        if n <= 300:  # small: Kamada–Kawai spreads hubs' leaves evenly (the 36 of AMB)
+        if small and n <= 300:  # Kamada–Kawai spreads hubs' leaves evenly (the 36 of AMB)
             coords = g.layout_kamada_kawai(seed=start, maxiter=50 * n)
         else:
             coords = g.layout_fruchterman_reingold(niter=steps, seed=start, grid=n > 300)
@@ -163,7 +165,7 @@ def layout(graph: nx.Graph, analysis: Analysis, *, seed: int = 7,
     out: dict[str, tuple[float, float]] = {}
     for c, group in members.items():
         cx, cy = centres[c][0] * need * 1.1, centres[c][1] * need * 1.1
-        local = _fr(undirected.subgraph(group), seed + c, iterations)
+        local = _fr(undirected.subgraph(group), seed + c, iterations or 200, small=False)
         if len(local) > 1:
             xs = [x for x, _ in local.values()]
             ys = [y for _, y in local.values()]

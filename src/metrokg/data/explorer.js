@@ -26,7 +26,8 @@
       evidence: "Why linked", period: "Period", source: "Source", role: "role", inPlan: "plan",
       unknownType: "unknown type", members: "{n} organisations", expand: "Expand",
       collapse: "Collapse", focusOn: "Focus here", linksBetween: "{n} links between these communities",
-      noEvidence: "No evidence stored for this link in this page.", legend: "Legend",
+      noEvidence: "No evidence stored for this link in this page.",
+      communityNode: "a community: its area grows with its organisations; click to expand", legend: "Legend",
       colourLegend: "Colour and shape: {what}. Size: {measure}.", name: "Name", degree: "Links",
       tableNote: "Showing {k} of {n} organisations, sorted by {measure}.", other: "other",
       passage: "quoted passage", weight: "weight", kindOf: "{a} is {role} of {b}",
@@ -59,7 +60,8 @@
       inPlan: "pla", unknownType: "tipus desconegut", members: "{n} organitzacions",
       expand: "Desplega", collapse: "Plega", focusOn: "Centra-hi el focus",
       linksBetween: "{n} vincles entre aquestes comunitats",
-      noEvidence: "Aquesta pàgina no conté proves d'aquest vincle.", legend: "Llegenda",
+      noEvidence: "Aquesta pàgina no conté proves d'aquest vincle.",
+      communityNode: "una comunitat: l'àrea creix amb les seves organitzacions; feu-hi clic per desplegar-la", legend: "Llegenda",
       colourLegend: "Color i forma: {what}. Mida: {measure}.", name: "Nom", degree: "Vincles",
       tableNote: "Es mostren {k} de {n} organitzacions, ordenades per {measure}.", other: "altres",
       passage: "passatge citat", weight: "pes", kindOf: "{a} és {role} de {b}",
@@ -92,7 +94,8 @@
       inPlan: "plan", unknownType: "tipo desconocido", members: "{n} organizaciones",
       expand: "Desplegar", collapse: "Plegar", focusOn: "Centrar el foco aquí",
       linksBetween: "{n} vínculos entre estas comunidades",
-      noEvidence: "Esta página no contiene pruebas de este vínculo.", legend: "Leyenda",
+      noEvidence: "Esta página no contiene pruebas de este vínculo.",
+      communityNode: "una comunidad: el área crece con sus organizaciones; haga clic para desplegarla", legend: "Leyenda",
       colourLegend: "Color y forma: {what}. Tamaño: {measure}.", name: "Nombre", degree: "Vínculos",
       tableNote: "Se muestran {k} de {n} organizaciones, ordenadas por {measure}.", other: "otros",
       passage: "pasaje citado", weight: "peso", kindOf: "{a} es {role} de {b}",
@@ -149,6 +152,7 @@
     c.top = c.members.reduce((a, b) => (data.nodes[b].scores.pagerank > data.nodes[a].scores.pagerank ? b : a));
     c.x = c.members.reduce((s, i) => s + data.nodes[i].x, 0) / c.members.length;
     c.y = c.members.reduce((s, i) => s + data.nodes[i].y, 0) / c.members.length;
+    c.r = Math.max(12, ...c.members.map((i) => Math.hypot(data.nodes[i].x - c.x, data.nodes[i].y - c.y)));
   }
 
   function el(tag, text, cls) {
@@ -301,13 +305,15 @@
         if (open.has(c)) { drawnOrgs.push(i); continue; }
         count.set(c, (count.get(c) || 0) + 1);
       }
-      const maxCount = Math.max(1, ...count.values());
+      const radii = [...count.keys()].map((c) => communities.get(c).r).sort((a, b) => a - b);
+      const font = Math.max(14, (radii[Math.floor(radii.length / 2)] || 0) / 3);  // one size for all labels
       for (const [c, k] of count) {
         const com = communities.get(c), top = data.nodes[com.top];
+        const r = Math.max(10, com.r * Math.sqrt(k / com.members.length));  // the area its members fill
         dNodes.set("c:" + c, { id: "c:" + c, community: c, count: k,
-          label: name(top) + " +" + (k - 1), x: com.x, y: com.y, shape: "dot",
-          size: 10 + 40 * Math.sqrt(k / maxCount), color: { background: "#e8eef5", border: "#2b5d8a" },
-          borderWidth: 2, font: { size: 14 } });
+          label: name(top) + " +" + (k - 1), x: com.x, y: com.y, shape: "dot", size: r,
+          color: { background: "#dce6f0", border: "#2b5d8a" }, borderWidth: 2,
+          font: { size: font } });
       }
       const between = new Map();
       for (const id of visible) {
@@ -322,7 +328,7 @@
       for (const [key, k] of between) {
         const [a, b] = key.split("|");
         dEdges.set("g:" + key, { id: "g:" + key, from: a, to: b, count: k,
-          width: Math.min(12, 1 + Math.log2(k)), color: { color: "#b9c4cf" } });
+          width: Math.min(12, 1 + Math.log2(k)), color: { color: "#c7d0d9", opacity: 0.6 } });
       }
       if (!note) note = t("overviewNote", { c: count.size, n: shown.size, limit: data.overview });
     } else {
@@ -549,6 +555,12 @@
       box.appendChild(row);
     }
     if (others) box.appendChild(el("div", t("other") + " (" + others + ")", "item"));
+    if (displayed.aggregated) {
+      const row = el("div", null, "item");
+      row.appendChild(swatch({ shape: "dot", colour: "#dce6f0" }));
+      row.appendChild(el("span", t("communityNode")));
+      box.appendChild(row);
+    }
   }
   function swatch(st) {
     const ns = "http://www.w3.org/2000/svg";
