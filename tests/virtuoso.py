@@ -1,6 +1,6 @@
 """A real Virtuoso for the tests: Debian's ``virtuoso-opensource``, on loopback, started once.
 
-Not a test module. :func:`virtuoso` starts ``virtuoso-t +foreground +configfile INI``
+Not a test module; it also holds the helpers the push tests share (both stores). :func:`virtuoso` starts ``virtuoso-t +foreground +configfile INI``
 with its database, transaction and log files in a temporary folder and both server ports
 (SQL and HTTP) on free ``127.0.0.1`` ports; a fresh database has the user ``dba`` with
 password ``dba``, which the authenticated Graph Store endpoint
@@ -15,15 +15,25 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
+import pyoxigraph
 import pytest
+
+from metrokg.sparql import SelectResult, query
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 USER, PASSWORD = "dba", "dba"
 """A fresh Virtuoso database's administrator (Virtuoso's documented default)."""
@@ -169,3 +179,91 @@ def stop(server: Virtuoso) -> None:
             server.process.kill()
             server.process.wait()
     shutil.rmtree(server.folder, ignore_errors=True)
+
+
+# --- helpers shared by the push tests (Virtuoso and Oxigraph server) ------------------
+
+_INTEGERS = {XSD + name for name in (
+    "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+    "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt",
+    "unsignedShort", "unsignedByte")}
+
+
+def value_key(term: object) -> object:
+    """A term as a value: how both stores may rewrite a literal's lexical form.
+
+    Virtuoso stores numbers, booleans and dates as values (``"12.0"^^xsd:decimal`` comes
+    back ``"12"``, ``"true"^^xsd:boolean`` as ``"1"``, ``+00:00`` as ``Z``); Oxigraph
+    turns derived integer types into ``xsd:integer`` (issue #526). Equal values compare
+    equal here; everything else (IRIs, strings, language tags) compares as written.
+    """
+    if not isinstance(term, pyoxigraph.Literal):
+        return str(term)
+    kind, text = term.datatype.value, term.value
+    if kind in _INTEGERS:
+        return ("integer", int(text))
+    if kind == XSD + "decimal":
+        return ("decimal", Decimal(text))
+    if kind == XSD + "boolean":
+        return ("boolean", text in ("1", "true"))
+    if kind == XSD + "dateTime":
+        return ("dateTime", datetime.fromisoformat(text.replace("Z", "+00:00")))
+    return str(term)
+
+
+def dataset_quads(dump: Path) -> Counter[tuple[object, ...]]:
+    """The dump's quads as values (see :func:`value_key`)."""
+    return Counter(tuple(value_key(t) for t in (q.graph_name, q.subject, q.predicate, q.object))
+                   for q in pyoxigraph.parse(path=str(dump), format=pyoxigraph.RdfFormat.N_QUADS))
+
+
+def store_quads(query_url: str, scope: str) -> Counter[tuple[object, ...]]:
+    """The store's quads in the graphs under *scope*, as values, read through SPARQL."""
+    text = ("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER (STRSTARTS(STR(?g), "{scope}")) }}')
+    result = query(text, endpoint=query_url, timeout=120)
+    assert isinstance(result, SelectResult)
+    return Counter(tuple(value_key(t) for t in row) for row in result.rows)
+
+
+def count_quads(query_url: str, scope: str) -> int:
+    text = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER (STRSTARTS(STR(?g), "{scope}")) }}')
+    result = query(text, endpoint=query_url, timeout=30)
+    assert isinstance(result, SelectResult)
+    return int(result.rows[0][0].value)  # type: ignore[union-attr]
+
+
+def copies(dump: Path, out: Path, times: int, scope: str) -> Path:
+    """*dump* repeated *times* with its graphs renamed ``<scope>copy-N/…``: a larger dataset."""
+    lines = dump.read_text().splitlines(keepends=True)
+    with out.open("w") as f:
+        for number in range(times):
+            f.writelines(line.replace(f"<{scope}", f"<{scope}copy-{number}/") for line in lines)
+    return out
+
+
+def interrupted_then_repeated(command: list[str], query_url: str, scope: str, total: int,
+                              env: dict[str, str] | None = None) -> int:
+    """Start `metrokg push` (*command*), kill -9 it midway; the quads under *scope* then.
+
+    Midway: once the store holds some of the *total* quads under *scope*, not all.
+    """
+    process = subprocess.Popen([sys.executable, "-m", "metrokg", *command],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, **(env or {})})
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            present = count_quads(query_url, scope)
+            if 0 < present < total:
+                break
+            time.sleep(0.02)
+        assert process.poll() is None, "the push ended before it could be interrupted"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return count_quads(query_url, scope)
