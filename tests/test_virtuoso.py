@@ -145,7 +145,7 @@ def test_push_twice_and_stale_graphs(pushed: vt.Virtuoso, built: BuildResult, ne
 
 def test_interrupted_push_then_repeated_equals_dataset(pushed: vt.Virtuoso, built: BuildResult,
                                                       netrc: Path, tmp_path: Path) -> None:
-    big = vt.copies(built.files["dataset_nquads"], tmp_path / "big.nq", 6, SCOPE)
+    big = vt.copies(built.files["dataset_nquads"], tmp_path / "big.nq", 3, SCOPE)
     total = sum(1 for _ in big.open())
     # the store holds the real dataset; the copies go under SCOPE + "copy-N/"
     present = vt.interrupted_then_repeated(push_args(pushed, big, netrc), pushed.query_url,
@@ -153,7 +153,7 @@ def test_interrupted_push_then_repeated_equals_dataset(pushed: vt.Virtuoso, buil
     assert 0 < present < total  # killed midway
     assert main(push_args(pushed, big, netrc)) == 0
     assert vt.store_quads(pushed.query_url, SCOPE) == vt.dataset_quads(big)
-    # back to the real dataset: the six copies are stale and go
+    # back to the real dataset: the copies are stale and go
     assert main(push_args(pushed, built.files["dataset_nquads"], netrc)) == 0
     assert vt.store_quads(pushed.query_url, SCOPE) == vt.dataset_quads(
         built.files["dataset_nquads"])

@@ -194,7 +194,8 @@ def value_key(term: object) -> object:
 
     Virtuoso stores numbers, booleans and dates as values (``"12.0"^^xsd:decimal`` comes
     back ``"12"``, ``"true"^^xsd:boolean`` as ``"1"``, ``+00:00`` as ``Z``); Oxigraph
-    turns derived integer types into ``xsd:integer`` (issue #526). Equal values compare
+    turns derived integer types into ``xsd:integer`` (issue #526) and writes doubles and
+    hexBinary canonically. Equal values compare
     equal here; everything else (IRIs, strings, language tags) compares as written.
     """
     if not isinstance(term, pyoxigraph.Literal):
@@ -206,6 +207,10 @@ def value_key(term: object) -> object:
         return ("decimal", Decimal(text))
     if kind == XSD + "boolean":
         return ("boolean", text in ("1", "true"))
+    if kind in (XSD + "double", XSD + "float"):
+        return ("double", float(text))
+    if kind == XSD + "hexBinary":
+        return ("hexBinary", text.upper())
     if kind == XSD + "dateTime":
         return ("dateTime", datetime.fromisoformat(text.replace("Z", "+00:00")))
     return str(term)

@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph
 
 from .errors import InputError, QueryError, StoreError
-from .push import Credentials, PushResult, scope_of
+from .push import Credentials, PushResult, check_scope, scope_of
 
 __all__ = ["CHUNK", "load_oxigraph", "load_virtuoso"]
 
@@ -87,7 +87,7 @@ def _scan(dump: Path, chunk: int, write: Callable[[int, bytes], None] | None) ->
 
 
 def _scope(graphs: list[str], scope: str | None) -> str:
-    chosen = scope or scope_of(graphs)
+    chosen = check_scope(scope) if scope else scope_of(graphs)
     if chosen is None:
         raise InputError("--scope", "the dataset's graphs share no namespace to replace "
                          "under", hint="give --scope IRI, the namespace of metrokg's graphs")
@@ -123,24 +123,30 @@ def load_oxigraph(dump: Path, location: Path, *, scope: str | None = None,
     return PushResult(str(location), len(graphs), count, prefix)
 
 
-def _run(argv: list[str], where: str, progress: Callable[[str], None],
-         stdin: bytes | None = None) -> str:
-    """Run a store tool, passing its stderr lines on as progress; its stdout."""
+def _run(argv: list[str], where: str, progress: Callable[[str], None]) -> None:
+    """Run a store tool, passing its stderr lines on as progress while it runs."""
     try:
-        process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE)
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True, errors="replace")
     except OSError as exc:
         raise QueryError(f"{where}: cannot run {argv[0]}: {exc.strerror}") from None
-    out, err = process.communicate(stdin)
-    lines = [line.strip() for line in err.decode(errors="replace").splitlines() if line.strip()]
-    for line in lines[-3:]:
-        progress(line)
+    assert process.stderr is not None
+    lines: list[str] = []
+    failed = False  # after "Error: …" comes a backtrace: kept from the progress lines
+    for raw in process.stderr:
+        line = raw.strip()
+        failed = failed or line.startswith("Error")
+        if line:
+            lines.append(line)
+            if not failed:
+                progress(line)
+    process.wait()
     if process.returncode != 0:
-        detail = lines[-1] if lines else f"exit code {process.returncode}"
+        errors = [line for line in lines if line.startswith("Error")]
+        detail = (errors or lines or [f"exit code {process.returncode}"])[0]
         hint = " (is a server running on this folder? stop it first)" \
             if "lock" in detail.lower() else ""
         raise QueryError(f"{where}: {Path(argv[0]).name} {argv[1]} failed: {detail}{hint}")
-    return out.decode(errors="replace")
 
 
 def _sql_string(text: str) -> str:

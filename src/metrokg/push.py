@@ -34,8 +34,8 @@ import pyoxigraph
 
 from .errors import InputError, QueryError, StoreError
 
-__all__ = ["AUTH_KINDS", "Credentials", "PushResult", "find_credentials", "push_dataset",
-           "read_graphs", "scope_of"]
+__all__ = ["AUTH_KINDS", "Credentials", "PushResult", "check_scope", "find_credentials",
+           "push_dataset", "read_graphs", "scope_of"]
 
 AUTH_KINDS = ("basic", "digest", "bearer")
 """HTTP authentication schemes `push` speaks (Virtuoso's ``/sparql-graph-crud-auth``: digest)."""
@@ -187,12 +187,23 @@ def scope_of(graphs: list[str]) -> str | None:
     """
     if not graphs:
         return None
-    prefix = os.path.commonprefix(graphs)
+    prefix = os.path.commonprefix(graphs)  # noqa: RUF071 (IRIs, cut at a '/' below)
     prefix = prefix[:prefix.rfind("/") + 1]
+    return prefix if _narrow(prefix) else None
+
+
+def _narrow(prefix: str) -> bool:
     parts = urllib.parse.urlsplit(prefix)
-    if not parts.scheme or not parts.netloc or parts.path.strip("/") == "":
-        return None
-    return prefix
+    return bool(parts.scheme and parts.netloc and parts.path.strip("/"))
+
+
+def check_scope(scope: str) -> str:
+    """*scope* if it is narrower than a whole site, else :class:`InputError`."""
+    if not _narrow(scope):
+        raise InputError("--scope", f"{scope!r} is too wide: it would claim every graph of "
+                         "a site as metrokg's", hint="give the namespace of metrokg's graphs, "
+                         "e.g. https://w3id.org/metrokg/graph/")
+    return scope
 
 
 def query_url_for(endpoint: str) -> str | None:
@@ -203,7 +214,7 @@ def query_url_for(endpoint: str) -> str | None:
     >>> query_url_for("http://127.0.0.1:7878/store")
     'http://127.0.0.1:7878/query'
     """
-    base, _, query = endpoint.partition("?")
+    base = endpoint.partition("?")[0]
     for tail, other in (("/sparql-graph-crud-auth", "/sparql"), ("/sparql-graph-crud", "/sparql"),
                         ("/store", "/query"), ("/data", "/query")):
         if base.endswith(tail):
@@ -245,7 +256,7 @@ def push_dataset(dump: Path, endpoint: str, *, timeout: float = 60.0,
     method = _auth(auth, credentials)
     graphs = read_graphs(dump)
     named = sorted(g for g in graphs if g)
-    scope = scope or scope_of(named)
+    scope = check_scope(scope) if scope else scope_of(named)
     listing = query_endpoint or query_url_for(endpoint)
     if listing is not None:
         _check_url(listing, "query endpoint")
