@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..analysis import MEASURES, analyse, analysis_date, table, to_csv, to_json, to_rdf
+from ..analysis import (
+    MEASURES,
+    analyse,
+    analysis_date,
+    annotate,
+    table,
+    to_csv,
+    to_json,
+    to_rdf,
+)
+from ..centrality import ENGINES
 from ..namespaces import bind_prefixes
 from ..network import (
     View,
@@ -38,6 +48,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--resolution", type=float, default=1.0, help="Louvain resolution")
     p.add_argument("--betweenness-k", type=int, default=None, metavar="K",
                    help="sample K sources for betweenness (default: exact)")
+    p.add_argument("--closeness-k", type=int, default=None, metavar="K",
+                   help="estimate closeness from K pivots (default: exact)")
+    p.add_argument("--engine", default="auto", choices=list(ENGINES),
+                   help="engine of betweenness, closeness and Louvain: networkx, igraph, or "
+                        "auto = igraph above 500 organisations (default auto)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="write <view>.csv, .json, .trig (analysis graph + provenance), "
                         ".gexf, .graphml and <view>-bipartite.graphml here")
@@ -50,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
     projection = load_projection(open_store(paths), paths.queries / "network")
     graph = network_view(projection, view)
     analysis = analyse(graph, seed=args.seed, resolution=args.resolution,
-                       betweenness_k=args.betweenness_k)
+                       betweenness_k=args.betweenness_k, closeness_k=args.closeness_k,
+                       engine=args.engine)
     print(table(analysis, measure=args.sort, n=args.top), end="")
     if args.out is not None:
         out: Path = args.out
@@ -64,8 +80,9 @@ def run(args: argparse.Namespace) -> int:
         bind_prefixes(dataset, args.base)
         stem.with_suffix(".trig").write_text(to_trig(dataset, base=args.base),
                                              encoding="utf-8")
-        write_gexf(graph, stem.with_suffix(".gexf"))
-        write_graphml(graph, stem.with_suffix(".graphml"))
+        scored = annotate(graph, analysis)
+        write_gexf(scored, stem.with_suffix(".gexf"))
+        write_graphml(scored, stem.with_suffix(".graphml"))
         if view.scope != "relation":
             write_graphml(bipartite_view(projection, View(view.scope, view.value)),
                           out / f"{view.name}-bipartite.graphml")

@@ -15,10 +15,11 @@ from ..ontology import version as package_version
 from ..store import open_store
 from .dataset import LICENCE, Dump, dataset_graph, list_dumps
 from .ontodoc import render_ontology
-from .pages import Linker, compact_json, embed_json, page_context, render, render_resource
+from .pages import Linker, compact_json, embed_json, page_context, render
 from .policy import Limits
 from .resources import Site, describe, ego_network, load_site, pick_label, resource_triples
 from .results import write_graph
+from .views import resource_page
 
 __all__ = ["Example", "Published", "load_examples", "load_published"]
 
@@ -92,7 +93,8 @@ def resource_rdf(pub: Published, iri: str, media: str) -> bytes | None:
     """The RDF of one resource in *media*, or ``None`` if the IRI is unknown."""
     if iri not in pub.site.documents:
         return None
-    return write_graph(resource_triples(describe(pub.store, iri, max_content=None)), media,
+    description = describe(pub.store, iri, max_content=None, max_incoming=None)
+    return write_graph(resource_triples(description, pub.store), media,
                        prefixes={**PREFIXES, "id": pub.base + "id/", "graph": pub.base + "graph/"})
 
 
@@ -105,8 +107,8 @@ def resource_html(pub: Published, iri: str, *, lang: str, linker: Linker,
     jsonld = write_graph(resource_triples(description), "application/ld+json").decode()
     is_org = str(ORG.Organization) in pub.site.types.get(iri, ())
     ego = ego_network(pub.store, iri) if is_org else None
-    return render_resource(pub.site, description, lang=lang, linker=linker, jsonld=jsonld,
-                           ego=ego, alternates=alternates)
+    return resource_page(pub.store, pub.site, description, lang=lang, linker=linker,
+                         jsonld=jsonld, ego=ego, alternates=alternates)
 
 
 def ontology_html(pub: Published, *, lang: str, linker: Linker) -> str:
