@@ -64,10 +64,19 @@ def test_stale_graph_removed_and_foreign_kept(oxigraph: LocalServer, built: Buil
                  "--scope", "https://"]) != 0  # a scope this wide is refused
     assert main(["push", "--endpoint", oxigraph.store_url, "--dump", str(extra),
                  "--keep-stale"]) == 0
+    # a statement a record no longer makes goes too: each graph is replaced, not added to
+    first = dump.read_text().splitlines()[0]
+    graph = first[first.rindex(" <") + 1:-2]
+    extra.write_text(dump.read_text() + '<https://example.org/s> <https://example.org/p> '
+                     f'"dropped since" {graph} .\n')
+    assert main(["push", "--endpoint", oxigraph.store_url, "--dump", str(extra),
+                 "--keep-stale"]) == 0
     result = push_dataset(dump, oxigraph.store_url)
     assert result.removed == (SCOPE + "gone",) and result.outside == 1
     assert vt.store_quads(oxigraph.query_url, SCOPE) == vt.dataset_quads(dump)
     assert vt.count_quads(oxigraph.query_url, "https://example.org/theirs") == 1
+    assert vt.count_quads(oxigraph.query_url, graph.strip("<>")) == dump.read_text().count(
+        f" {graph} .")
 
 
 def test_keep_stale_keeps_them_and_says_so(oxigraph: LocalServer, built: BuildResult,
