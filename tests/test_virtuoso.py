@@ -10,6 +10,7 @@ term.
 
 from __future__ import annotations
 
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -173,3 +174,37 @@ def test_bulk_load_replaces_the_graphs(pushed: vt.Virtuoso, built: BuildResult, 
     assert "files loaded" in capsys.readouterr().err
     assert vt.store_quads(pushed.query_url, SCOPE) == vt.dataset_quads(dump)
     assert not list(pushed.load_dir.glob("metrokg-*.nq"))  # its chunks cleaned up
+
+
+def test_bulk_password_never_in_a_command_line(server: vt.Virtuoso, built: BuildResult,
+                                               tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "bulk-S3cret"
+    admin = [vt.isql(), server.sql, vt.USER]
+    done = subprocess.run([*admin, vt.PASSWORD,
+                           f"EXEC=USER_CHANGE_PASSWORD('dba','{vt.PASSWORD}','{secret}');"],
+                          capture_output=True, text=True)
+    assert "Error" not in done.stdout + done.stderr
+    seen: list[list[str]] = []
+    real = subprocess.Popen
+
+    def spy(argv: list[str], *args: object, **kwargs: object) -> subprocess.Popen[str]:
+        seen.append(list(argv))
+        return real(argv, *args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine 127.0.0.1 login dba password {secret}\n")
+    try:
+        monkeypatch.setattr(subprocess, "Popen", spy)
+        code = main(["push", "--bulk", "virtuoso", "--isql", server.sql, "--load-dir",
+                     str(server.load_dir), "--netrc", str(netrc),
+                     "--dump", str(built.files["dataset_nquads"])])
+        monkeypatch.undo()
+        assert code == 0
+        assert seen and all(secret not in " ".join(argv) for argv in seen)
+        assert vt.store_quads(server.query_url, SCOPE) == vt.dataset_quads(
+            built.files["dataset_nquads"])
+    finally:
+        monkeypatch.undo()
+        subprocess.run(admin, input=f"{secret}\nUSER_CHANGE_PASSWORD('dba','{secret}',"
+                       f"'{vt.PASSWORD}');\n", capture_output=True, text=True)

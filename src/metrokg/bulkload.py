@@ -188,24 +188,24 @@ def load_virtuoso(dump: Path, isql: str, load_dir: Path, *, scope: str | None = 
     started = time.monotonic()
     graphs, count = _scan(dump, CHUNK, write)
     prefix = _scope(graphs, scope)
-    session = _Isql(command, isql, credentials)
     mask = str(folder) + "/metrokg-%"
-    progress(f"deleting the graphs under {prefix} at {isql}")
-    session.run(["log_enable(3,1);",
-                 "DELETE FROM DB.DBA.RDF_QUAD WHERE starts_with(id_to_iri(G), "
-                 f"{_sql_string(prefix)});",
-                 f"DELETE FROM DB.DBA.LOAD_LIST WHERE ll_file LIKE {_sql_string(mask)};",
-                 f"ld_dir({_sql_string(str(folder))}, 'metrokg-*.nq', "
-                 f"{_sql_string(prefix + 'default')});"])
-    for number, _ in enumerate(files, start=1):
-        session.run(["rdf_loader_run(1);"])
-        progress(f"{number}/{len(files)} files loaded ({min(number * CHUNK, count)} of "
-                 f"{count} quads, {time.monotonic() - started:.1f} s)")
-    failed = session.run([
-        "SELECT 'metrokg-error', ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_file "
-        f"LIKE {_sql_string(mask)} AND (ll_state <> 2 OR ll_error IS NOT NULL);",
-        "checkpoint;"])
-    errors = [line for line in failed.splitlines() if line.startswith("metrokg-error")]
+    with _Isql(command, isql, credentials) as session:
+        progress(f"deleting the graphs under {prefix} at {isql}")
+        session.run(["log_enable(3,1);",
+                     "DELETE FROM DB.DBA.RDF_QUAD WHERE starts_with(id_to_iri(G), "
+                     f"{_sql_string(prefix)});",
+                     f"DELETE FROM DB.DBA.LOAD_LIST WHERE ll_file LIKE {_sql_string(mask)};",
+                     f"ld_dir({_sql_string(str(folder))}, 'metrokg-*.nq', "
+                     f"{_sql_string(prefix + 'default')});"])
+        for number, _ in enumerate(files, start=1):
+            session.run(["rdf_loader_run(1);"])
+            progress(f"{number}/{len(files)} files loaded ({min(number * CHUNK, count)} of "
+                     f"{count} quads, {time.monotonic() - started:.1f} s)")
+        failed = session.run([
+            "SELECT 'metrokg-error', ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_file "
+            f"LIKE {_sql_string(mask)} AND (ll_state <> 2 OR ll_error IS NOT NULL);",
+            "checkpoint;"])
+    errors = [line for line in failed if line.startswith("metrokg-error")]
     for path in files:
         path.unlink(missing_ok=True)
     if errors:
@@ -215,35 +215,81 @@ def load_virtuoso(dump: Path, isql: str, load_dir: Path, *, scope: str | None = 
 
 
 class _Isql:
-    """Statements run through ``isql-vt``, the password written to its standard input."""
+    """One ``isql-vt`` session: statements written to it step by step, answers read back.
+
+    The password goes on isql's standard input, never in its arguments (where ``ps``
+    shows it): isql first tries the default password and, refused, prompts and reads one
+    line — so a non-default password costs Virtuoso one failed login per session
+    (Virtuoso blocks an address for 60 s after 4). One session per bulk load keeps it to
+    one.
+    """
 
     def __init__(self, command: str, address: str, credentials: Credentials) -> None:
-        self.command, self.address, self.credentials = command, address, credentials
-
-    def run(self, statements: list[str]) -> str:
-        user, password = self.credentials.user or "", self.credentials.password or ""
-        # isql tries the default password first and, when it is refused, reads the password
-        # from its standard input; the default one needs no line (it would run as SQL)
-        head = "" if password == "dba" else password + "\n"
-        script = head + "\n".join(statements) + "\n"
-        where = f"virtuoso at {self.address}"
+        self.where = f"virtuoso at {address}"
+        self.password = credentials.password or ""
+        self.steps = 0
         try:
-            done = subprocess.run([self.command, self.address, user, "VERBOSE=OFF",
-                                   "BANNER=OFF", "PROMPT=OFF"],
-                                  input=script.encode(), capture_output=True, timeout=3600)
+            self.process = subprocess.Popen(
+                [command, address, credentials.user or "", "VERBOSE=OFF", "BANNER=OFF",
+                 "PROMPT=OFF"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, text=True, errors="replace")
         except OSError as exc:
-            raise QueryError(f"{where}: cannot run isql: {exc.strerror}") from None
-        except subprocess.TimeoutExpired:
-            raise QueryError(f"{where}: isql gave no answer within an hour") from None
-        text = (done.stdout + done.stderr).decode(errors="replace")
-        if password:
-            text = text.replace(password, "***")
-        for line in text.splitlines():
+            raise QueryError(f"{self.where}: cannot run isql: {exc.strerror}") from None
+        self.prompted = self.password == "dba"  # the default is tried first, no prompt
+        if not self.prompted:
+            self._write(self.password + "\n")
+
+    def _write(self, text: str) -> None:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(text)
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            pass  # isql has exited: its output says why
+
+    def run(self, statements: list[str]) -> list[str]:
+        """Run *statements*; the lines isql printed. Raises QueryError on its first error."""
+        self.steps += 1
+        marker = f"metrokg-step-{self.steps}"
+        self._write("\n".join([*statements, f"SELECT '{marker}';"]) + "\n")
+        assert self.process.stdout is not None
+        lines: list[str] = []
+        for raw in self.process.stdout:
+            line = raw.strip().replace(self.password, "***") if self.password else raw.strip()
+            if not self.prompted:
+                # before the password prompt: isql's refused try of the default password
+                head, prompt, line = line.partition("Enter password for")
+                if not prompt:
+                    if head == marker:
+                        return lines
+                    continue
+                self.prompted, line = True, line.partition(":")[2].strip()
             if line.startswith("*** Error"):
                 hint = " (check METROKG_USER/METROKG_PASSWORD or the netrc entry)" \
                     if "28000" in line else ""
-                raise QueryError(f"{where}: {line.removeprefix('*** ').strip()}{hint}")
-        if done.returncode != 0:
-            raise QueryError(f"{where}: isql exited with code {done.returncode}: "
-                             f"{text.strip()[-200:]}")
-        return text
+                self.close()
+                raise QueryError(f"{self.where}: {line.removeprefix('*** ').strip()}{hint}")
+            if line == marker:
+                return lines
+            lines.append(line)
+        self.close()
+        raise QueryError(f"{self.where}: isql ended (code {self.process.returncode}): "
+                         f"{' '.join(lines)[-200:] or 'no output'}")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self._write("EXIT;\n")
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
+
+    def __enter__(self) -> _Isql:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
