@@ -8,6 +8,7 @@ requires them and records what it was sent; digest against Virtuoso (test_virtuo
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.server
 import threading
 from collections.abc import Iterator
@@ -132,12 +133,22 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         self.send_response(204)
         self.end_headers()
 
+    def do_POST(self) -> None:  # a SPARQL query endpoint that knows no graphs
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.seen.append((self.command, self.headers.get("Authorization", "")))
+        body = b'{"head": {"vars": ["g", "n"]}, "results": {"bindings": []}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args: object) -> None:
         return None
 
 
-@pytest.fixture
-def recorder() -> Iterator[tuple[str, type[_Recorder]]]:
+@contextlib.contextmanager
+def serve_recorder() -> Iterator[tuple[str, type[_Recorder]]]:
     handler = type("Handler", (_Recorder,), {"seen": []})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -147,6 +158,12 @@ def recorder() -> Iterator[tuple[str, type[_Recorder]]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, type[_Recorder]]]:
+    with serve_recorder() as pair:
+        yield pair
 
 
 def small_dump(tmp_path: Path) -> Path:
@@ -218,3 +235,19 @@ def test_auth_without_credentials_is_bad_input(tmp_path: Path,
                  "--dump", str(small_dump(tmp_path))])
     err = capsys.readouterr().err
     assert code == 2 and "no user name and password" in err
+
+
+def test_credentials_not_sent_to_another_host(recorder: tuple[str, type[_Recorder]],
+                                              tmp_path: Path) -> None:
+    url, handler = recorder
+    handler.expected = "Bearer tok-456"
+    credentials = Credentials("test", token="tok-456")
+    with serve_recorder() as (elsewhere, other):  # another port: another origin
+        result = push_dataset(small_dump(tmp_path), url, auth="bearer",
+                              credentials=credentials, query_endpoint=elsewhere)
+        assert other.seen == [("POST", "")]  # listed without the Graph Store's token
+    assert handler.seen == [("PUT", "Bearer tok-456")] and result.unchecked is None
+    # the same origin gets it: the listing is the store's own query endpoint
+    push_dataset(small_dump(tmp_path), url, auth="bearer", credentials=credentials,
+                 query_endpoint=url.replace("/gsp", "/sparql"))
+    assert handler.seen[-1] == ("POST", "Bearer tok-456")

@@ -285,7 +285,11 @@ def push_dataset(dump: Path, endpoint: str, *, timeout: float = 60.0,
         if listing is None:
             return replace(result, unchecked="no query endpoint known for this store to list "
                                               "its graphs: give --query-endpoint URL")
-        present = _list_graphs(client, listing, timeout)
+        if _origin(listing) == _origin(endpoint):
+            present = _list_graphs(client, listing, timeout)
+        else:  # the credentials are the Graph Store's: not sent to another host
+            with _client(None, timeout) as other:
+                present = _list_graphs(other, listing, timeout)
         ours = {g for g in present if g.startswith(scope)}
         stale = sorted(ours - set(named))
         for graph in stale:
@@ -295,6 +299,11 @@ def push_dataset(dump: Path, endpoint: str, *, timeout: float = 60.0,
         if stale:
             progress(f"{len(stale)} graphs no longer in the dataset deleted")
         return replace(result, removed=tuple(stale), outside=len(present - ours))
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme, parts.netloc
 
 
 def _client(auth: httpx.Auth | None, timeout: float) -> httpx.Client:
