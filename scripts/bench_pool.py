@@ -128,6 +128,8 @@ def main() -> None:
         m = medians[name]
         print(f"| {name} | {m['latency_ms']:.2f} | {m['recovery_s']:.2f} | "
               f"{m['cancel_s']:.2f} |")
+    for i, (a, b) in enumerate(zip(rounds["QueryPool"], rounds["pebble"], strict=True)):
+        print(f"round {i + 1}: " + ", ".join(f"{k} {a[k]:.2f} vs {b[k]:.2f}" for k in a))
     ratio = medians["pebble"]["latency_ms"] / medians["QueryPool"]["latency_ms"]
     print(f"latency ratio pebble / QueryPool: {ratio:.2f}")
 

@@ -7,6 +7,7 @@ read here — why: docs/decisions/0103-content-negotiation.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 __all__ = ["LANGUAGES", "RDF_SUFFIXES", "RDF_TYPES", "choose_language", "choose_media_type"]
@@ -24,6 +25,10 @@ RDF_TYPES = {
 RDF_SUFFIXES = {suffix: media for media, suffix in RDF_TYPES.items()}
 
 
+_TOKEN = re.compile(r"^[a-z0-9!#$%&'*+.^_`|~-]+$")
+"""An RFC 9110 token: what a media type and subtype are made of."""
+
+
 def _ranges(header: str) -> str:
     """The header's media ranges that parse, lowercased (types are case-insensitive)."""
     import mimeparse
@@ -31,10 +36,11 @@ def _ranges(header: str) -> str:
     kept = []
     for part in header.split(",")[:64]:
         try:
-            mimeparse.parse_media_range(part.strip().lower())
+            main, sub, _params = mimeparse.parse_media_range(part.strip().lower())
         except (ValueError, IndexError):  # mimeparse.MimeTypeParseException is a ValueError
             continue
-        kept.append(part.strip().lower())
+        if main and sub and _TOKEN.match(main) and _TOKEN.match(sub):
+            kept.append(part.strip().lower())
     return ", ".join(kept)
 
 
