@@ -16,11 +16,13 @@ Run: ``.venv/bin/python scripts/bench_pool.py [DUMP]`` (default ``dist/graph/met
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import statistics
 import sys
 import time
-from concurrent.futures import CancelledError, TimeoutError as FutureTimeout
+from concurrent.futures import CancelledError
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 import pebble
@@ -88,10 +90,8 @@ def theirs(dump: Path) -> dict[str, float]:
             pool.schedule(_run, (Job("ASK {}"),)).result()
         latency = (time.perf_counter() - t0) / 40 * 1000
         t0 = time.perf_counter()
-        try:
+        with contextlib.suppress(FutureTimeout):
             pool.schedule(_run, (Job(SLOW),), timeout=1.0).result()
-        except FutureTimeout:
-            pass
         a = pool.schedule(_run, (Job("ASK {}"),))
         b = pool.schedule(_run, (Job("ASK {}"),))
         a.result(), b.result()
@@ -100,10 +100,8 @@ def theirs(dump: Path) -> dict[str, float]:
         time.sleep(0.3)
         t0 = time.perf_counter()
         slow.cancel()  # pebble terminates the worker running a cancelled future
-        try:
+        with contextlib.suppress(CancelledError):
             slow.result()
-        except CancelledError:
-            pass
         a = pool.schedule(_run, (Job("ASK {}"),))
         b = pool.schedule(_run, (Job("ASK {}"),))
         a.result(), b.result()
