@@ -579,3 +579,31 @@ def test_headers_that_trickle_in_are_cut_off(server: str) -> None:
         started = time.monotonic()
         assert sock.recv(4096) == b""  # closed by the server ...
     assert time.monotonic() - started < 6  # ... near its 2 s request timeout
+
+
+# -- limits are validated at start-up (exit 2, before anything listens) ---------------------
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["--timeout", "nan"], "--timeout"),
+    (["--timeout", "inf"], "--timeout"),
+    (["--timeout", "-1"], "--timeout"),
+    (["--max-waiting", "-1"], "--max-waiting"),
+    (["--workers", "0"], "--workers"),
+    (["--max-rows", "0"], "--max-rows"),
+    (["--max-memory", "10"], "--max-memory"),
+    (["--max-response", "0"], "--max-response"),
+    (["--request-timeout", "nan"], "--request-timeout"),
+    (["--per-client", "-2"], "--per-client"),
+    (["--port", "70000"], "--port"),
+    (["--public-url", "javascript:alert(1)"], "--public-url"),
+    (["--host", "0.0.0.0"], "--public-url"),
+])
+def test_bad_serve_limits_exit_2(args: list[str], option: str, tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from metrokg.cli import main
+
+    folder = make_test_dataset(tmp_path / "graph") if (W3C / "protocol").is_dir() else tmp_path
+    code = main(["serve", "--graph", str(folder), *args])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert option in err and len(err.strip().splitlines()) == 1, err
