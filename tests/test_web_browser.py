@@ -90,15 +90,7 @@ def test_query_page_runs_a_query(browser: object, url: str) -> None:
 
 PLAN = "/id/plan/metropolis-action-plan-2018-2020"
 # The 36 municipalities of the AMB (REFERENCE-FACTS.md: Llei 31/2010 art. 2).
-AMB_MUNICIPALITIES = (
-    "Badalona, Badia del Vallès, Barberà del Vallès, Barcelona, Begues, Castellbisbal, "
-    "Castelldefels, Cerdanyola del Vallès, Cervelló, Corbera de Llobregat, Cornellà de "
-    "Llobregat, Esplugues de Llobregat, Gavà, l'Hospitalet de Llobregat, Molins de Rei, "
-    "Montcada i Reixac, Montgat, la Palma de Cervelló, Pallejà, el Papiol, el Prat de "
-    "Llobregat, Ripollet, Sant Adrià de Besòs, Sant Andreu de la Barca, Sant Boi de "
-    "Llobregat, Sant Climent de Llobregat, Sant Cugat del Vallès, Sant Feliu de Llobregat, "
-    "Sant Joan Despí, Sant Just Desvern, Sant Vicenç dels Horts, Santa Coloma de Cervelló, "
-    "Santa Coloma de Gramenet, Tiana, Torrelles de Llobregat, Viladecans").split(", ")
+AMB_MUNICIPALITIES = ["Badalona", "Badia del Vallès", "Barberà del Vallès", "Barcelona", "Begues", "Castellbisbal", "Castelldefels", "Cerdanyola del Vallès", "Cervelló", "Corbera de Llobregat", "Cornellà de Llobregat", "Esplugues de Llobregat", "Gavà", "l'Hospitalet de Llobregat", "Molins de Rei", "Montcada i Reixac", "Montgat", "la Palma de Cervelló", "Pallejà", "el Papiol", "el Prat de Llobregat", "Ripollet", "Sant Adrià de Besòs", "Sant Andreu de la Barca", "Sant Boi de Llobregat", "Sant Climent de Llobregat", "Sant Cugat del Vallès", "Sant Feliu de Llobregat", "Sant Joan Despí", "Sant Just Desvern", "Sant Vicenç dels Horts", "Santa Coloma de Cervelló", "Santa Coloma de Gramenet", "Tiana", "Torrelles de Llobregat", "Viladecans"]
 
 
 @pytest.fixture

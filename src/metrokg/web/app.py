@@ -29,6 +29,7 @@ from ..namespaces import DEFAULT_BASE
 from .conneg import LANGUAGES, RDF_SUFFIXES, RDF_TYPES, choose_language, choose_media_type
 from .dataset import DUMP_TYPES
 from .endpoint import refusal, sparql
+from .linkeddata import graph_bytes
 from .pages import Linker
 from .policy import Limits
 from .sandbox import QueryPool
@@ -39,6 +40,7 @@ from .state import (
     index_html,
     load_published,
     ontology_html,
+    prefixes,
     query_html,
     resource_html,
     resource_rdf,
@@ -203,14 +205,23 @@ class _App:
 
     async def ontology(self, request: Request) -> Response:
         path = request.url.path
-        if path.endswith(".ttl") or (not path.endswith(".html") and choose_media_type(
-                request.headers.get("accept"), ["text/html", "text/turtle"]) == "text/turtle"):
-            ttl = self.config.output / OUTPUT_FILES["ontology"]
-            if not ttl.is_file():
-                return _text(404, "this build has no ontology.ttl")
-            return FileResponse(ttl, media_type="text/turtle", headers={"Vary": "Accept"})
-        return self._html(await run_in_threadpool(ontology_html, self._pub(),
-                                                  lang=self._lang(request), linker=self._linker(request)))
+        suffix = path.rsplit(".", 1)[-1] if path.startswith("/def.") else ""
+        media = RDF_SUFFIXES.get(suffix, "text/html") if suffix else choose_media_type(
+            request.headers.get("accept"), _RDF_OFFERS)
+        if media is None:
+            return self._refuse(request, 406, "the ontology is available as "
+                                + ", ".join(_RDF_OFFERS))
+        if media != "text/html":
+            pub = self._pub()
+            if not len(pub.ontology):
+                return self._refuse(request, 404, "this build has no ontology.ttl")
+            body = await run_in_threadpool(graph_bytes, pub.ontology, media,
+                                           prefixes(self.config.base))
+            return Response(body, media_type=media, headers={"Vary": "Accept"})
+        response = self._html(await run_in_threadpool(ontology_html, self._pub(),
+                                                       lang=self._lang(request),
+                                                       linker=self._linker(request)))
+        return response
 
     async def resource(self, request: Request) -> Response:
         raw = request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0]
@@ -290,6 +301,9 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/def", state.ontology),
         Route("/def.html", state.ontology),
         Route("/def.ttl", state.ontology),
+        Route("/def.jsonld", state.ontology),
+        Route("/def.nt", state.ontology),
+        Route("/def.rdf", state.ontology),
         Route("/sdg", state.sdg),
         Route("/sdg/{code}", state.sdg),
         Route("/search", state.search),

@@ -13,6 +13,12 @@ FALLBACK = {"ca": ("ca", "es", "en"), "es": ("es", "ca", "en"), "en": ("en", "es
 
 UI: dict[str, dict[str, str]] = {
     "en": {
+        "object_properties": "Object properties", "datatype_properties": "Datatype properties",
+        "other_properties": "Annotation and other properties", "concepts": "Concepts",
+        "static_copy": "This is a static copy: there is no endpoint here. Run metrokg serve, or load "
+                       "the dumps into any SPARQL 1.1 store.",
+        "file": "file", "media_type": "media type", "bytes": "bytes",
+        "data_licence": "Data licence: CC BY 4.0; code: MIT.",
         "statements": "Statements", "incoming": "Linked from", "sources": "Sources",
         "network": "Partnership network", "measures": "Network measures",
         "content": "Statements in this graph", "data": "Data", "query": "Query",
@@ -62,6 +68,12 @@ UI: dict[str, dict[str, str]] = {
         "subclass_of": "Subclass of", "definition": "Definition", "choose": "Choose…",
     },
     "ca": {
+        "object_properties": "Propietats d'objecte", "datatype_properties": "Propietats de dades",
+        "other_properties": "Propietats d'anotació i altres", "concepts": "Conceptes",
+        "static_copy": "Això és una còpia estàtica: aquí no hi ha punt d'accés. Executeu metrokg serve, "
+                       "o carregueu les descàrregues en qualsevol magatzem SPARQL 1.1.",
+        "file": "fitxer", "media_type": "tipus de mitjà", "bytes": "bytes",
+        "data_licence": "Llicència de les dades: CC BY 4.0; codi: MIT.",
         "statements": "Afirmacions", "incoming": "Enllaçat des de", "sources": "Fonts",
         "network": "Xarxa de col·laboració", "measures": "Mesures de xarxa",
         "content": "Afirmacions d'aquest graf", "data": "Dades", "query": "Consulta",
@@ -112,6 +124,12 @@ UI: dict[str, dict[str, str]] = {
         "subclass_of": "Subclasse de", "definition": "Definició", "choose": "Trieu…",
     },
     "es": {
+        "object_properties": "Propiedades de objeto", "datatype_properties": "Propiedades de datos",
+        "other_properties": "Propiedades de anotación y otras", "concepts": "Conceptos",
+        "static_copy": "Esto es una copia estática: aquí no hay punto de acceso. Ejecute metrokg serve, "
+                       "o cargue las descargas en cualquier almacén SPARQL 1.1.",
+        "file": "fichero", "media_type": "tipo de medio", "bytes": "bytes",
+        "data_licence": "Licencia de los datos: CC BY 4.0; código: MIT.",
         "statements": "Afirmaciones", "incoming": "Enlazado desde", "sources": "Fuentes",
         "network": "Red de colaboración", "measures": "Medidas de red",
         "content": "Afirmaciones de este grafo", "data": "Datos", "query": "Consulta",

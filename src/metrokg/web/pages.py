@@ -296,7 +296,7 @@ def _text_of(term: object) -> str:
 
 def _sources(site: Site, footnotes: dict[str, int], lang: str, linker: Linker
              ) -> list[dict[str, object]]:
-    sources = []
+    sources: list[dict[str, object]] = []
     for graph, number in sorted(footnotes.items(), key=lambda kv: kv[1]):
         src = site.sources[graph]
         sources.append({"number": number, "quote": src.quote, "url": src.url,

@@ -14,15 +14,15 @@ import pyoxigraph as ox
 
 from ..namespaces import ADMS, DCTERMS, RDF, SKOS
 
-__all__ = ["Branch", "Involved", "PlanTree", "StatedTotal", "element_place", "plan_of",
-           "plan_tree"]
+__all__ = ["Branch", "Involved", "PlanTree", "StatedTotal", "code_key", "element_place", "plan_of",
+           "plan_tree", "subtree_progress"]
 
 
 def _nn(iri: object) -> ox.NamedNode:
     return ox.NamedNode(str(iri))
 
 
-def _code_key(code: str) -> tuple[object, ...]:
+def code_key(code: str) -> tuple[object, ...]:
     """Sort key for printed codes: ``L1M2`` before ``L1M10``, ``1.2`` before ``1.10``."""
     out: list[object] = []
     number = ""
@@ -173,14 +173,14 @@ def plan_tree(store: ox.Store, plan: str, base: str) -> PlanTree:
 
     def build(iri: str, depth: int = 0) -> Branch:
         info = elements[iri]
-        kids = sorted(children.get(iri, ()), key=lambda k: _code_key(str(elements[k].get("code", k))))
+        kids = sorted(children.get(iri, ()), key=lambda k: code_key(str(elements[k].get("code", k))))
         return Branch(iri, str(info.get("level", mkg + "PlanElement")), str(info.get("code", "")),
                       info.get("status") if isinstance(info.get("status"), str) else None,  # type: ignore[arg-type]
                       info.get("basis") if isinstance(info.get("basis"), str) else None,  # type: ignore[arg-type]
                       tuple(build(k, depth + 1) for k in kids) if depth < 12 else ())
 
     roots = tuple(build(i) for i in sorted(children.get(None, ()),
-                                           key=lambda k: _code_key(str(elements[k].get("code", k)))))
+                                           key=lambda k: code_key(str(elements[k].get("code", k)))))
     itemised: Counter[tuple[str, str | None]] = Counter()
     notes: dict[tuple[str, str], list[str]] = defaultdict(list)
     for iri, info in elements.items():
@@ -193,7 +193,7 @@ def plan_tree(store: ox.Store, plan: str, base: str) -> PlanTree:
             for text, lang in notes_of.get(iri, ()):
                 notes[(text, lang)].append(iri)
     return PlanTree(plan, roots, _stated(store, node, mkg), dict(itemised),
-                    tuple((text, lang, tuple(sorted(its, key=_code_key)))
+                    tuple((text, lang, tuple(sorted(its, key=code_key)))
                           for (text, lang), its in sorted(notes.items())),
                     _sdgs(store, [plan, *elements], mkg), _involved(store, plan, elements, mkg))
 
@@ -229,7 +229,7 @@ def _sdgs(store: ox.Store, subjects: list[str], mkg: str) -> dict[str, tuple[tup
             for quad in store.quads_for_pattern(_nn(iri), p, None, None):
                 if isinstance(quad.object, ox.NamedNode):
                     pairs[(quad.object.value, iri)] = None
-        out[key] = tuple(sorted(pairs, key=lambda pair: _code_key(pair[0].rsplit("/", 1)[-1])))
+        out[key] = tuple(sorted(pairs, key=lambda pair: code_key(pair[0].rsplit("/", 1)[-1])))
     return out
 
 
@@ -275,6 +275,25 @@ def element_place(store: ox.Store, iri: str, base: str) -> tuple[list[str], list
         for quad in store.quads_for_pattern(None, part_of, _nn(parent), None):
             if isinstance(quad.subject, ox.NamedNode):
                 code = _one(store, quad.subject, str(SKOS.notation))
-                key = _code_key(code.value if isinstance(code, ox.Literal) else quad.subject.value)
+                key = code_key(code.value if isinstance(code, ox.Literal) else quad.subject.value)
                 siblings.append((key, quad.subject.value))
     return list(reversed(crumbs)), [s for _, s in sorted(set(siblings))]
+
+
+def subtree_progress(store: ox.Store, iri: str) -> tuple[str | None, dict[str, int]]:
+    """(status of *iri*, statuses counted over the elements under it), walking its parts."""
+    part_of, status = _nn(DCTERMS.isPartOf), str(ADMS.status)
+    own = _one(store, _nn(iri), status)
+    counts: Counter[str] = Counter()
+    stack, seen = [iri], {iri}
+    while stack:
+        node = _nn(stack.pop())
+        for quad in store.quads_for_pattern(None, part_of, node, None):
+            child = quad.subject
+            if isinstance(child, ox.NamedNode) and child.value not in seen:
+                seen.add(child.value)
+                stack.append(child.value)
+                found = _one(store, child, status)
+                if isinstance(found, ox.NamedNode):
+                    counts[found.value] += 1
+    return (own.value if isinstance(own, ox.NamedNode) else None), dict(counts)

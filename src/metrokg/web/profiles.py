@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ..namespaces import FOAF, ORG, SCHEMA, SKOS
 
-__all__ = ["Tie", "Involvement", "Profile", "profile"]
+__all__ = ["Involvement", "Profile", "Tie", "profile"]
 
 _TIME = "http://www.w3.org/2006/time#"
 _SAME = ("http://www.w3.org/2002/07/owl#sameAs", str(SKOS.exactMatch))

@@ -20,8 +20,8 @@ from .pages import (
     sdg_page_path,
     term_label,
 )
-from .plans import PlanTree, element_place, plan_of, plan_tree
-from .profiles import profile
+from .plans import Branch, PlanTree, code_key, element_place, plan_of, plan_tree, subtree_progress
+from .profiles import Tie, profile
 from .resources import Description, EgoNetwork, Site, pick_label
 from .sdgs import SDG_SCHEME, sdg_hub, used_sdgs
 
@@ -49,15 +49,11 @@ def _link(site: Site, iri: str, lang: str, linker: Linker) -> dict[str, object]:
 
 def _plan_view(store: ox.Store, site: Site, tree: PlanTree, lang: str, linker: Linker,
                notes: _Notes) -> dict[str, object]:
-    base = site.base
-    mkg = base + "def/"
     statuses = sorted({s for b in tree.all_branches() for s in b.progress()}
                       | {t.status for t in tree.stated if t.status},
                       key=lambda s: ("achieved" not in s, "progress" not in s, s))
 
     def branch(b: object, depth: int) -> dict[str, object]:
-        from .plans import Branch
-
         assert isinstance(b, Branch)
         progress = b.progress()
         counted = sum(progress.values())
@@ -117,7 +113,6 @@ def _plan_view(store: ox.Store, site: Site, tree: PlanTree, lang: str, linker: L
                           "code": inv.element.rsplit("/", 1)[-1]}
                           if inv.element != tree.plan else None),
                       "notes": notes(inv.graph)})
-    del mkg
     return {"plan_view": {"roots": roots, "totals": totals, "reconciliation": reconciliation,
                           "sdgs": sdgs, "organisations": sorted(
                               people.values(), key=lambda p: str(p["text"]).lower()),
@@ -159,9 +154,7 @@ def _element_view(store: ox.Store, site: Site, iri: str, plan: str, lang: str,
     children = [q.subject.value for q in store.quads_for_pattern(
         None, ox.NamedNode("http://purl.org/dc/terms/isPartOf"), ox.NamedNode(iri), None)
         if isinstance(q.subject, ox.NamedNode)]
-    tree = plan_tree(store, plan, site.base)
-    branch = next((b for b in tree.all_branches() if b.iri == iri), None)
-
+    status, progress = subtree_progress(store, iri)
     def code(e: str) -> str:
         return e.rsplit("/", 1)[-1] if e != plan else ""
 
@@ -170,20 +163,12 @@ def _element_view(store: ox.Store, site: Site, iri: str, plan: str, lang: str,
         "siblings": [_link(site, s, lang, linker) | {"code": code(s), "current": s == iri}
                      for s in siblings],
         "children": [_link(site, c, lang, linker) | {"code": code(c)}
-                     for c in sorted(children, key=lambda c: _key(code(c)))],
-        "status": ({"label": pick_label(site, branch.status, lang),
-                    "slug": branch.status.rsplit("/", 1)[-1]} if branch and branch.status
-                   else None),
+                     for c in sorted(children, key=lambda c: code_key(code(c)))],
+        "status": ({"label": pick_label(site, status, lang),
+                    "slug": status.rsplit("/", 1)[-1]} if status else None),
         "progress": [{"label": pick_label(site, s, lang), "slug": s.rsplit("/", 1)[-1],
-                      "count": n} for s, n in sorted(branch.progress().items())]
-        if branch and branch.children else [],
+                      "count": n} for s, n in sorted(progress.items())] if children else [],
     }}
-
-
-def _key(code: str) -> tuple[object, ...]:
-    from .plans import _code_key
-
-    return _code_key(code)
 
 
 def _profile_view(store: ox.Store, site: Site, iri: str, lang: str, linker: Linker,
@@ -192,8 +177,6 @@ def _profile_view(store: ox.Store, site: Site, iri: str, lang: str, linker: Link
     ui = UI[lang]
 
     def tie(t: object) -> dict[str, object]:
-        from .profiles import Tie
-
         assert isinstance(t, Tie)
         return {**_link(site, t.other, lang, linker),
                 "role": pick_label(site, t.role, lang) if t.role else "",
