@@ -36,7 +36,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 
 __all__ = [
-    "DEFAULT_TIMEOUT", "AskResult", "GraphResult", "PreparedQuery", "QueryResult", "SelectResult",
+    "DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "AskResult", "GraphResult", "PreparedQuery",
+    "QueryResult", "SelectResult",
     "prepare", "query", "run",
 ]
 
