@@ -80,7 +80,7 @@ def main() -> int:
     paths = default_paths()
     cache = args.cache or paths.dist / "bench-scale"
     scales = [float(s) for s in args.scales.split(",")]
-    provenance = ox.NamedNode(str(Iris(DEFAULT_BASE).provenance_graph))
+    provenance = Iris(DEFAULT_BASE).provenance_graph
     queries: list[tuple[str, str, dict[ox.Variable, ox.NamedNode]]] = []
     for path in sorted(paths.queries.glob("*.rq")):
         queries.append((path.stem, path.read_text(encoding="utf-8"), {}))
