@@ -110,7 +110,7 @@ def _parse(path: Path) -> list[ox.Triple]:
     from .errors import InputError
 
     try:
-        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))  # type: ignore[arg-type]
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     except FileNotFoundError:
         raise InputError(str(path), "file is missing", hint="restore it from the checkout") from None
     except (SyntaxError, ValueError, OSError) as exc:
@@ -177,14 +177,15 @@ def _write_outputs(assembled: Assembled, summary: Summary, explorer: str, stagin
     def out(key: str) -> Path:
         return staging / OUTPUT_FILES[key]
 
-    dumps.write(dumps.sorted_quads(store), out("dataset_nquads"), ox.RdfFormat.N_QUADS, base=base)
-    dumps.write(dumps.sorted_quads(store), out("dataset_trig"), ox.RdfFormat.TRIG, base=base)
-    data = dumps.sorted_triples(store, exclude=[provenance])
+    quads = dumps.sorted_quads(store)
+    dumps.write(quads, out("dataset_nquads"), ox.RdfFormat.N_QUADS, base=base)
+    dumps.write(quads, out("dataset_trig"), ox.RdfFormat.TRIG, base=base)
+    data = dumps.sorted_triples(quads, exclude=[provenance])
+    del quads
     dumps.write(data, out("graph_turtle"), ox.RdfFormat.TURTLE, base=base)
     dumps.write(data, out("graph_jsonld"), ox.RdfFormat.JSON_LD, base=base)
     del data
-    ontology = sorted(set(assembled.ontology), key=lambda t: (t.subject.value, t.predicate.value,
-                                                              str(t.object)))
+    ontology = sorted(set(assembled.ontology), key=str)
     dumps.write(ontology, out("ontology"), ox.RdfFormat.TURTLE, base=base)
     dumps.write_rdflib_turtle(assembled.validation.report, out("validation_turtle"), base=base)
     texts = {
@@ -198,8 +199,8 @@ def _write_outputs(assembled: Assembled, summary: Summary, explorer: str, stagin
         with open(out(key), "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     for key in OUTPUT_FILES:
-        with open(out(key), "rb") as handle:
-            os.fsync(handle.fileno())
+        with open(out(key), "rb") as written:
+            os.fsync(written.fileno())
 
 
 def _lock(staging: Path) -> IO[str]:

@@ -15,8 +15,7 @@ import pyoxigraph as ox
 
 from .analysis import Analysis, analyse, analysis_date, to_rdf
 from .explorer import explorer_html
-from .network import label_of, load_projection, network_view
-from .network import View
+from .network import View, label_of, load_projection, network_view
 from .paths import ProjectPaths
 from .rdflib_bridge import quads_from_dataset
 

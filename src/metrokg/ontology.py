@@ -59,4 +59,4 @@ def ontology_triples(path: Path, *, stamp: str | None = None) -> list[ox.Triple]
         triples.append(ox.Triple(iri, ox.NamedNode(str(OWL.versionIRI)),
                                  ox.NamedNode(f"{ONTOLOGY_IRI}/version/{stamp}")))
         triples.append(ox.Triple(iri, ox.NamedNode(str(OWL.versionInfo)), ox.Literal(stamp)))
-    return triples  # type: ignore[return-value]
+    return triples

@@ -74,6 +74,6 @@ def to_dataset(quads: Iterable[ox.Quad]) -> Dataset:
         graph = graphs.get(name)
         if graph is None:
             graph = graphs[name] = dataset.graph(URIRef(name))
-        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate),  # type: ignore[attr-defined]
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate),  # type: ignore[attr-defined,arg-type]
                    to_rdflib(q.object)))  # type: ignore[arg-type]
     return dataset

@@ -16,8 +16,22 @@ from ..records import Record
 from .context import Context, Sink, decimal
 from .keys import as_list, concept_key, slug, slugify
 from .terms import (
-    ADMS, CV, DCTERMS, FOAF, LEVELS, MKG, ORG, RDF, SCHEMA, SDG, SDG_SCHEME, SKOS, UNIT, XSD,
-    plain, typed,
+    ADMS,
+    CV,
+    DCTERMS,
+    FOAF,
+    LEVELS,
+    MKG,
+    ORG,
+    RDF,
+    SCHEMA,
+    SDG,
+    SDG_SCHEME,
+    SKOS,
+    UNIT,
+    XSD,
+    plain,
+    typed,
 )
 
 __all__ = ["WRITERS", "Writer"]

@@ -1,13 +1,13 @@
 """Deterministic dumps written by pyoxigraph's serialisers from sorted quads.
 
 The same store content always gives the same bytes: named graphs in IRI order, and in
-each graph the quads sorted by subject, predicate and object. The quads are streamed one
-graph at a time, so a dump never holds a second copy of the dataset in memory.
+each graph the quads sorted by their N-Quads text (subject, predicate, object). The
+sorted list is made once per build and feeds every dump.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,23 +26,22 @@ def prefixes(base: str) -> dict[str, str]:
     return {**PREFIXES, "id": base + "id/", "graph": base + "graph/"}
 
 
-def _key(t: ox.Quad | ox.Triple) -> tuple[str, str, str]:
-    return (str(t.subject), t.predicate.value, str(t.object))
+def _quad_key(q: ox.Quad) -> tuple[str, str]:
+    return (q.graph_name.value, str(q))  # type: ignore[union-attr]  # named graphs only
 
 
-def sorted_quads(store: ox.Store, *, exclude: Iterable[ox.NamedNode] = ()) -> Iterator[ox.Quad]:
-    """Every quad of the named graphs (but *exclude*), graph by graph in IRI order."""
+def sorted_quads(store: ox.Store) -> list[ox.Quad]:
+    """Every quad of the named graphs, graph by graph in IRI order, then by subject,
+    predicate and object (as N-Quads text)."""
+    return sorted(store.quads_for_pattern(None, None, None, None), key=_quad_key)
+
+
+def sorted_triples(quads: Iterable[ox.Quad], *,
+                   exclude: Iterable[ox.NamedNode] = ()) -> list[ox.Triple]:
+    """The union of the graphs of *quads* (but *exclude*) as distinct triples, sorted."""
     skip = set(exclude)
-    graphs = sorted((g for g in store.named_graphs() if g not in skip),
-                    key=lambda g: g.value)  # type: ignore[union-attr]
-    for graph in graphs:
-        yield from sorted(store.quads_for_pattern(None, None, None, graph), key=_key)
-
-
-def sorted_triples(store: ox.Store, *, exclude: Iterable[ox.NamedNode] = ()) -> list[ox.Triple]:
-    """The union of the named graphs (but *exclude*) as distinct triples, sorted."""
-    triples = {q.triple for q in sorted_quads(store, exclude=exclude)}
-    return sorted(triples, key=_key)
+    triples = {q.triple for q in quads if q.graph_name not in skip}
+    return sorted(triples, key=str)
 
 
 def write(items: Iterable[ox.Quad] | Iterable[ox.Triple], path: Path, fmt: ox.RdfFormat, *,

@@ -89,15 +89,16 @@ def summarise(store: ox.Store, *, base: str,
     sources: Counter[str] = Counter()
     prefix = base + "id/source/"
     for q in store.quads_for_pattern(None, _SOURCE, None, provenance):
-        label = q.object.value
+        label = str(getattr(q.object, "value", q.object))
         sources[label.removeprefix(prefix)] += 1
-    plan_of = {q.subject: q.object.value
+    plan_of = {q.subject: str(getattr(q.object, "value", q.object))
                for q in store.quads_for_pattern(None, _IN_PLAN, None, None)}
     statuses: dict[str, Counter[str]] = {}
     for q in store.quads_for_pattern(None, _STATUS, None, None):
         plan = plan_of.get(q.subject)
         name = plan.rsplit("/", 1)[-1] if plan else "?"
-        statuses.setdefault(name, Counter())[q.object.value.rsplit("/", 1)[-1]] += 1
+        status = str(getattr(q.object, "value", q.object)).rsplit("/", 1)[-1]
+        statuses.setdefault(name, Counter())[status] += 1
     graphs = sum(1 for _ in store.named_graphs())
     counts = {"violations": validation.count("Violation"), "warnings": validation.count("Warning"),
               "info": validation.count("Info")} if validation else {}
