@@ -174,9 +174,9 @@ def test_mapping_writes_only_literals_the_store_keeps(project_root: Path) -> Non
     documents = load_documents(paths.documents)
     records = load_records(paths.data, documents)
     sdg = list(ox.parse(path=str(paths.sdg_kos), format=ox.RdfFormat.TURTLE))
-    quads = map_records(records, documents,
-                        Vocabulary.from_triples(ontology_triples(paths.ontology), sdg),
-                        base="https://w3id.org/metrokg/")
+    quads = list(map_records(records, documents,
+                             Vocabulary.from_triples(ontology_triples(paths.ontology), sdg),
+                             base="https://w3id.org/metrokg/"))
     store = ox.Store()
     store.extend(quads)
     assert {str(q) for q in store} == {str(q) for q in quads}

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import IO
 
@@ -92,13 +93,13 @@ def assemble(paths: ProjectPaths, *, base: str = DEFAULT_BASE, extra: Sequence[P
     vocabulary = Vocabulary.from_triples(ontology, sdg)
     progress("mapping records to named graphs")
     iris = Iris(base)
-    quads = map_records(records, documents, vocabulary, base=base)
-    quads += _reference_graph(iris, "ontology", ontology, str(ONTOLOGY_IRI),
-                              "metrokg ontology, " + version())
-    quads += _reference_graph(iris, "un-sdg", sdg, "http://metadata.un.org/sdg", SDG_CITATION)
     store = ox.Store() if store is None else store
-    store.bulk_extend(quads)
-    del quads
+    store.bulk_extend(chain(
+        map_records(records, documents, vocabulary, base=base),
+        _reference_graph(iris, "ontology", ontology, str(ONTOLOGY_IRI),
+                         "metrokg ontology, " + version()),
+        _reference_graph(iris, "un-sdg", sdg, "http://metadata.un.org/sdg", SDG_CITATION)))
+    del records
     progress("validating (SHACL shapes and dataset checks)")
     checks = sorted((paths.queries / "checks").glob("*-violation.rq"))
     result = validate_store(store, shapes=paths.shapes, checks=checks,
