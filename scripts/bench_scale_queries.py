@@ -1,6 +1,6 @@
 """Cost exponents of every catalogue query and every dataset check, on synthetic graphs.
 
-Usage: .venv/bin/python scripts/bench_scale_queries.py [--scales 1,15,50,150] [--repeat 3]
+Usage: .venv/bin/python scripts/bench_scale_queries.py [--scales 1,15,50,150] [--repeat 5]
        [--cache dist/bench-scale] [--limit 1.2] [--fit-from 100000]
 
 For each scale (a multiple of today's records, see ``metrokg generate``) a synthetic
@@ -9,8 +9,8 @@ project is generated (seed 1), assembled, and its dataset dumped to N-Quads in -
 ``queries/*.rq`` (with its default parameters, as the file stands) and every
 ``queries/checks/*-violation.rq`` (provenance graph substituted) runs --repeat times,
 interleaved (one pass over all queries per repeat). The cost exponent of a query is the
-slope of the least-squares line through (log quads, log time) of the sizes from --fit-
-from quads on; times under 1 ms count as 1 ms (the per-call floor: below it the slope
+slope of the least-squares line through (log quads, log time) of the sizes from
+--fit-from quads on; times under 1 ms count as 1 ms (the per-call floor: below it the slope
 measures noise). It is computed twice: on the best run at each size — the gate, the
 query's own cost — and on the median run, shown beside it: on a machine shared with
 other jobs a query of a few milliseconds is often preempted, so its median measures the
