@@ -62,6 +62,7 @@ class Vocabulary:
     statuses: Mapping[str, URIRef]
     bases: Mapping[str, URIRef]
     sdg_concepts: frozenset[URIRef] = frozenset()
+    readings: Mapping[str, URIRef] = field(default_factory=dict)
 
     @classmethod
     def from_graphs(cls, ontology: Graph, sdg: Graph | None = None) -> Vocabulary:
@@ -71,7 +72,7 @@ class Vocabulary:
         concepts = frozenset(c for c in (sdg.subjects(RDF.type, SKOS.Concept) if sdg else ())
                              if isinstance(c, URIRef))
         return cls(scheme(MKG.OrganisationTypes), scheme(MKG.Roles), scheme(MKG.Statuses),
-                   scheme(MKG.StatusBases), concepts)
+                   scheme(MKG.StatusBases), concepts, scheme(MKG.Readings))
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ def build_dataset(records: Sequence[Record], documents: Mapping[str, Document],
         if len(graph) == 0:
             raise record.error("the record states nothing", hint="add the facts it supports")
         _describe_graph(provenance, graph_iri, record, iris)
+        _describe_reading(provenance, graph_iri, record, vocabulary)
     return dataset
 
 
@@ -703,6 +705,14 @@ def _describe_documents(g: Graph, documents: Mapping[str, Document], iris: Iris)
             g.add((s, DCTERMS.publisher, iris.org(doc.publisher)))
         if doc.genre:
             g.add((s, DCTERMS.type, Literal(doc.genre)))
+
+
+def _describe_reading(g: Graph, graph_iri: URIRef, record: Record, vocab: Vocabulary) -> None:
+    """How the record's statements were read (`reading`, default printed): mkg:reading."""
+    if record.reading not in vocab.readings:
+        raise record.error(f"unknown reading {record.reading!r}", field="reading",
+                           hint=f"use one of: {', '.join(sorted(vocab.readings)) or 'printed'}")
+    g.add((graph_iri, MKG.reading, vocab.readings[record.reading]))
 
 
 def _describe_graph(g: Graph, graph_iri: URIRef, record: Record, iris: Iris) -> None:

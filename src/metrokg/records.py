@@ -37,7 +37,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "person": ("id", "name", "post"),
     "concept": ("scheme", "slug", "code", "label", "broader", "scheme_title", "about"),
 }
-SOURCE_FIELDS = ("kind", "quote", "document", "url", "as_of")
+SOURCE_FIELDS = ("kind", "quote", "document", "url", "as_of", "reading")
 
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _AS_OF = re.compile(r"^\d{4}(-\d{2}){0,2}$")
@@ -56,6 +56,7 @@ class Record:
     url: str | None = None
     as_of: str | None = None
     label: str = field(default="")
+    reading: str = "printed"  # how its statements were read: a slug of mkg:Readings
 
     def error(self, message: str, field: str | None = None, hint: str | None = None) -> InputError:
         """An :class:`InputError` located at this record."""
@@ -186,6 +187,7 @@ def _check_record(raw: Any, where: str, line: int, default_doc: str | None,
                          field=unknown[0], line=line,
                          hint=f"allowed: {', '.join(KINDS[kind])}")
     fields = {k: v for k, v in raw.items() if k not in SOURCE_FIELDS}
+    reading = str(raw.get("reading", "printed"))
     has_quote, has_url = "quote" in raw, "url" in raw
     if has_quote == has_url:
         raise InputError(where, "a record cites exactly one source: `quote` or `url`",
@@ -199,7 +201,8 @@ def _check_record(raw: Any, where: str, line: int, default_doc: str | None,
         if not _AS_OF.match(as_of):
             raise InputError(where, "a URL source needs `as_of` (YYYY-MM)", record=label,
                              field="as_of", line=line)
-        return Record(where, line, kind, fields, url=url, as_of=as_of, label=label)
+        return Record(where, line, kind, fields, url=url, as_of=as_of, label=label,
+                      reading=reading)
     doc_id = raw.get("document", default_doc)
     if doc_id is None:
         raise InputError(where, "a quote needs a document", record=label, field="document",
@@ -212,7 +215,8 @@ def _check_record(raw: Any, where: str, line: int, default_doc: str | None,
     if not isinstance(quote, str) or not quote.strip():
         raise InputError(where, "empty quote", record=label, field="quote", line=line)
     location = require_quote(document, quote, f"{where}:{line}", label)
-    return Record(where, line, kind, fields, document=document, quote=location, label=label)
+    return Record(where, line, kind, fields, document=document, quote=location, label=label,
+                  reading=reading)
 
 
 def _label(raw: Mapping[str, Any]) -> str:
