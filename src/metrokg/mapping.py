@@ -337,6 +337,7 @@ class _Writer:
         self._labels(r, g, s, f.get("name"), "name", preferred=True)
         self._labels(r, g, s, f.get("alt"), "alt", preferred=False)
         self._text(r, g, s, DCTERMS.description, f.get("description"), "description")
+        self._text(r, g, s, SKOS.note, f.get("note"), "note")
         if f.get("homepage") is not None:
             g.add((s, FOAF.homepage, self._url(r, f["homepage"], "homepage")))
         if f.get("founded") is not None:

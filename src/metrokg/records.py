@@ -25,7 +25,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     # kind: the fields it may carry (besides the source fields)
     "organisation": ("id", "type", "name", "alt", "part_of", "public"),
     "facts": ("about", "name", "alt", "homepage", "founded", "wikidata", "ror", "identifier",
-              "address", "part_of", "description"),
+              "address", "part_of", "description", "note"),
     "plan": ("id", "title", "alt", "responsible", "period", "description", "replaces",
              "replaced_by", "status_marks"),
     "element": ("plan", "level", "code", "slug", "parent", "text", "wording", "status_mark",
