@@ -361,7 +361,7 @@ def test_the_report_s_spanish_sdg_titles_are_labels_from_the_report(store: ox.St
 
 
 @pytest.mark.parametrize(("pattern", "why"), [
-    (f"id:org/amb-international-relations-area org:subOrganizationOf id:org/amb",
+    ("id:org/amb-international-relations-area org:subOrganizationOf id:org/amb",
      "001: the page of the Àrea de Relacions Internacionals i Cooperació"),
     ("id:org/metropolis-policy-transfer org:subOrganizationOf id:org/metropolis",
      '004 L2M3: "el Observatorio Metropolis y la Plataforma \\"Policy Transfer\\""'),
@@ -415,3 +415,29 @@ def test_an_unknown_reading_is_refused_with_one_line(tmp_path: Path,
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1, err
     assert "unknown reading 'guessed'" in err and "mine.yaml" in err
+
+
+# ---------------------------------------------------------------- links out as VoID linksets
+
+
+def test_links_out_are_declared_as_void_linksets(store: ox.Store) -> None:
+    from rdflib import Graph, URIRef
+
+    from metrokg.web.dataset import add_linksets
+
+    base = "https://w3id.org/metrokg/"
+    triples = ((q.subject.value, q.predicate.value, q.object.value) for q in store
+               if isinstance(q.object, ox.NamedNode) and isinstance(q.subject, ox.NamedNode))
+    g = Graph()
+    counts = add_linksets(g, URIRef(base + "id/dataset"), base, triples)
+    # REFERENCE-FACTS, "Persistent identifiers": Wikidata for the EU, the European
+    # Commission, the UN, the OECD, UN-Habitat, the UfM and CIDOB; ROR for the UN, the OECD,
+    # CIDOB, IBEI and the Diputació. 004: 7 goals contributed; aligned: the mission's 8 goals
+    # (compromismetropolita.cat) and the 2030 Agenda as a whole in 001 (1.1.13) and 003
+    assert counts == {"wikidata": 7, "ror": 5, "un-sdg-contributes": 7, "un-sdg-aligned": 10}
+    void = "http://rdfs.org/ns/void#"
+    linksets = set(g.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                              URIRef(void + "Linkset")))
+    assert len(linksets) == 4
+    assert {str(o) for o in g.objects(None, URIRef(void + "objectsTarget"))} == {
+        "http://www.wikidata.org/", "https://ror.org/", "http://metadata.un.org/sdg"}

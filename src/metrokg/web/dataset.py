@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +13,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..build import OUTPUT_FILES
-from ..namespaces import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, bind_prefixes
+from ..namespaces import DCAT, DCTERMS, FOAF, MKG, RDF, RDFS, SKOS, VOID, bind_prefixes
 
-__all__ = ["DUMP_TYPES", "LICENCE", "Dump", "dataset_graph", "list_dumps"]
+__all__ = ["DUMP_TYPES", "LICENCE", "LINK_TARGETS", "Dump", "add_linksets", "dataset_graph",
+           "list_dumps"]
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 SPDX = "http://spdx.org/rdf/terms#"
@@ -134,3 +137,53 @@ def _sparql_distribution(g: Graph, service: URIRef, ds: URIRef) -> BNode:
     g.add((node, DCAT.accessURL, service))
     g.add((node, DCTERMS.license, URIRef(LICENCE)))
     return node
+
+
+LINK_TARGETS: tuple[tuple[str, str, str, str], ...] = (
+    # (slug, objects' IRI prefix, the target dataset, link predicate)
+    ("wikidata", "http://www.wikidata.org/entity/", "http://www.wikidata.org/", str(SKOS.exactMatch)),
+    ("ror", "https://ror.org/", "https://ror.org/", str(SKOS.exactMatch)),
+    ("un-sdg-contributes", "http://metadata.un.org/sdg", "http://metadata.un.org/sdg",
+     str(MKG.contributesToSDG)),
+    ("un-sdg-aligned", "http://metadata.un.org/sdg", "http://metadata.un.org/sdg",
+     str(MKG.alignedWithSDG)),
+)
+"""The links out of the graph declared as VoID linksets (Wikidata, ROR, the UN SDG KOS)."""
+
+
+def add_linksets(g: Graph, ds: URIRef, base: str,
+                 triples: Iterable[tuple[str, str, str]]) -> dict[str, int]:
+    """Add to *g* one ``void:Linkset`` per kind of link out that *triples* hold.
+
+    *triples* are (subject, predicate, object) IRIs as strings, e.g. from every quad of
+    the built dataset; a link is counted once however many named graphs state it. Only
+    subjects minted under ``<base>id/`` count (the UN's own triples are not links out).
+    One pass over the triples. Returns the count per linkset slug.
+
+    >>> g = Graph(); ds = URIRef("https://x.org/id/dataset")
+    >>> add_linksets(g, ds, "https://x.org/", [
+    ...     ("https://x.org/id/org/a", str(SKOS.exactMatch), "http://www.wikidata.org/entity/Q1"),
+    ...     ("https://x.org/id/org/a", str(SKOS.exactMatch), "http://www.wikidata.org/entity/Q1")])
+    {'wikidata': 1}
+    """
+    ours = base + "id/"
+    seen: set[tuple[str, str, str, str]] = set()
+    counts: Counter[str] = Counter()
+    for s, p, o in triples:
+        if not s.startswith(ours):
+            continue
+        for slug, prefix, _target, predicate in LINK_TARGETS:
+            if p == predicate and o.startswith(prefix) and (slug, s, p, o) not in seen:
+                seen.add((slug, s, p, o))
+                counts[slug] += 1
+    for slug, _prefix, target, predicate in LINK_TARGETS:
+        if not counts[slug]:
+            continue
+        linkset = URIRef(f"{base}id/dataset/linkset/{slug}")
+        g.add((ds, VOID.subset, linkset))
+        g.add((linkset, RDF.type, VOID.Linkset))
+        g.add((linkset, VOID.subjectsTarget, ds))
+        g.add((linkset, VOID.objectsTarget, URIRef(target)))
+        g.add((linkset, VOID.linkPredicate, URIRef(predicate)))
+        g.add((linkset, VOID.triples, Literal(counts[slug], datatype=XSD.integer)))
+    return {slug: n for slug, n in counts.items() if n}
