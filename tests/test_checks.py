@@ -10,24 +10,25 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, URIRef
 
+from metrokg.checks import Records, run_checks
 from metrokg.errors import QueryError
-from metrokg.validate import RecordIndex, run_checks
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS_DIR = ROOT / "queries" / "checks"
 CHECKS = sorted(CHECKS_DIR.glob("*-violation.rq"))
 EXAMPLES = CHECKS_DIR / "examples"
 INVALID = sorted(EXAMPLES.glob("*-invalid-*.trig"))
-PROVENANCE = {"provenanceGraph": URIRef("https://w3id.org/metrokg/graph/provenance")}
+PROVENANCE = {"provenanceGraph": "https://w3id.org/metrokg/graph/provenance"}
 
 
-def _dataset(path: Path) -> Dataset:
-    dataset = Dataset()
-    dataset.parse(path, format="trig")
-    return dataset
+def _dataset(path: Path) -> ox.Store:
+    """The example in an Oxigraph store, as the build holds the dataset."""
+    store = ox.Store()
+    store.load(path=path, format=ox.RdfFormat.TRIG)
+    return store
 
 
 def _header(path: Path, key: str) -> list[str]:
@@ -70,7 +71,7 @@ def test_missing_parameter_is_a_located_error() -> None:
 
 def test_a_finding_names_the_record_of_the_graph_it_points_at() -> None:
     dataset = _dataset(EXAMPLES / "untyped-reference-invalid-01.trig")
-    index = RecordIndex.of(dataset, PROVENANCE["provenanceGraph"])
+    index = Records(dataset, PROVENANCE["provenanceGraph"])
     findings = run_checks(dataset, [CHECKS_DIR / "untyped-reference-violation.rq"], index,
                           bindings=PROVENANCE)
     assert [(f.focus, f.record) for f in findings] == \

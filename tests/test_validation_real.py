@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, URIRef
 
-from metrokg.build import OUTPUT_FILES, BuildResult
+from metrokg.build import OUTPUT_FILES, BuildResult, assemble
+from metrokg.checks import validate_store
 from metrokg.namespaces import ADMS, MKG, RDF, ROLE, STATUS
 from metrokg.paths import ProjectPaths
-from metrokg.validate import ValidationResult, load_shapes, validate_dataset
+from metrokg.synthetic import generate
+from metrokg.validate import ValidationResult, load_shapes, to_store, validate_dataset
 
 BASE = "https://w3id.org/metrokg/"
 PLAN = URIRef(BASE + "id/plan/metropolis-action-plan-2018-2020")
@@ -115,7 +118,77 @@ def test_a_status_outside_the_scheme_names_the_element_record(
                                "metropolis-action-plan-2018-2020/L1M1D1")
 
 
-def test_checks_folder_is_where_the_build_reads(built_paths: ProjectPaths) -> None:
-    here = Path(__file__).resolve().parents[1]
-    assert sorted((built_paths.queries / "checks").glob("*-violation.rq")) == \
-        sorted((here / "queries" / "checks").glob("*-violation.rq"))
+def test_checks_folder_is_where_the_build_reads(project_root: Path, tmp_path: Path) -> None:
+    """The build runs exactly the checks in <project>/queries/checks, not this checkout's."""
+    for folder in ("graph", "ontology", "shapes"):
+        (tmp_path / folder).symlink_to(project_root / folder)
+    (tmp_path / "queries" / "checks").mkdir(parents=True)
+    (tmp_path / "queries" / "checks" / "every-plan-violation.rq").write_text(
+        "# message: a check only this project has\n# parameters: none\n"
+        "PREFIX mkg: <https://w3id.org/metrokg/def/>\n"
+        "SELECT ?plan WHERE { GRAPH ?g { ?plan a mkg:Plan } }\n", encoding="utf-8")
+    result = assemble(ProjectPaths(tmp_path)).validation
+    checked = {f.rule for f in result.findings if not f.rule.startswith("S")}
+    assert checked == {"every-plan"}
+    assert str(PLAN) in {f.focus for f in result.findings if f.rule == "every-plan"}
+
+
+def _defects(store: ox.Store) -> list[str]:
+    """Break the store in ways several shapes see; return the elements changed.
+
+    Per tenth plan element (in IRI order): its status becomes a role (S16), its text
+    is dropped (S13), or its plan link is dropped (S11, S54's per-plan view) — the kinds
+    of mistake a record can make.
+    """
+    rows = store.query("PREFIX mkg: <https://w3id.org/metrokg/def/> SELECT DISTINCT ?e WHERE "
+                       "{ GRAPH ?g { ?e mkg:inPlan ?p } } ORDER BY ?e")
+    elements = [row["e"] for row in rows][::10]  # type: ignore[union-attr]
+    status = ox.NamedNode(str(ADMS.status))
+    label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    in_plan = ox.NamedNode(str(MKG.inPlan))
+    changed = []
+    for i, element in enumerate(elements):
+        kind = i % 3
+        quads = list(store.quads_for_pattern(element, [status, label, in_plan][kind], None))
+        for quad in quads:
+            store.remove(quad)
+            if kind == 0:
+                store.add(ox.Quad(element, status, ox.NamedNode(str(ROLE.member)),
+                                  quad.graph_name))
+        if quads:
+            changed.append(element.value)
+    return changed
+
+
+def _engines_agree(store: ox.Store, paths: ProjectPaths) -> ValidationResult:
+    checks = sorted((paths.queries / "checks").glob("*-violation.rq"))
+    results = [validate_store(store, shapes=paths.shapes, checks=checks,
+                              provenance=str(PROVENANCE), engine=engine)
+               for engine in ("pyshacl", "rudof")]
+    assert {f.key() for f in results[1].findings} == {f.key() for f in results[0].findings}
+    assert results[1].findings == results[0].findings  # paths, values, messages, records too
+    return results[0]
+
+
+def test_engines_agree_on_the_real_graph(built: BuildResult, built_paths: ProjectPaths) -> None:
+    store = ox.Store()
+    store.load(path=built.output / OUTPUT_FILES["dataset_nquads"], format=ox.RdfFormat.N_QUADS)
+    assert _engines_agree(store, built_paths).findings == ()
+    touched = _defects(store)
+    result = _engines_agree(store, built_paths)
+    assert {"S16-status", "S13-element-text", "S11-element-plan"} <= {f.rule for f in result.findings}
+    assert {f.focus for f in result.findings if f.rule.startswith(("S16", "S13", "S11"))} \
+        == set(touched)
+    assert all(f.record for f in result.findings)
+
+
+def test_engines_agree_on_a_synthetic_graph(tmp_path: Path) -> None:
+    """A graph three times the real one's records, valid and then broken."""
+    paths = ProjectPaths(generate(tmp_path / "project", scale=3, seed=7))
+    assembled = assemble(paths)
+    assert assembled.validation.findings == ()
+    store = to_store(assembled.dataset)
+    touched = _defects(store)
+    result = _engines_agree(store, paths)
+    assert {f.focus for f in result.findings if f.rule.startswith(("S16", "S13", "S11"))} \
+        == set(touched)

@@ -76,8 +76,8 @@ def _noop(_: str) -> None:
 
 
 def assemble(paths: ProjectPaths, *, base: str = DEFAULT_BASE, extra: Sequence[Path] = (),
-             progress: Progress = _noop) -> Assembled:
-    """Read, map and check everything; raise on bad input, never write."""
+             progress: Progress = _noop, engine: str = "auto") -> Assembled:
+    """Read, map and check everything (shapes with *engine*); raise on bad input, never write."""
     progress("reading source documents")
     documents = load_documents(paths.documents)
     progress(f"reading records from {paths.data}")
@@ -96,7 +96,7 @@ def assemble(paths: ProjectPaths, *, base: str = DEFAULT_BASE, extra: Sequence[P
     progress("validating (SHACL shapes and dataset checks)")
     checks = sorted((paths.queries / "checks").glob("*-violation.rq"))
     result = validate_dataset(dataset, load_shapes(paths.shapes), ontology=None, checks=checks,
-                              provenance=iris.provenance_graph)
+                              provenance=iris.provenance_graph, engine=engine)
     return Assembled(dataset, ontology, result, base)
 
 

@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Sequence
 
 from . import commands
-from .errors import MetrokgError
+from .errors import InputErrors, MetrokgError
 from .ontology import version
 
 __all__ = ["main"]
@@ -46,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
         return code
     except MetrokgError as exc:
-        print(f"metrokg {args.command}: error: {exc}", file=sys.stderr)
+        for line in exc.lines() if isinstance(exc, InputErrors) else [str(exc)]:
+            print(f"metrokg {args.command}: error: {line}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"metrokg {args.command}: interrupted", file=sys.stderr)

@@ -2,7 +2,8 @@
 
     MetrokgError                 base of everything metrokg raises on purpose
     ├── InputError               bad input: names the file, record and field, says what to do
-    │   └── QuoteNotFound        a record's quote is not in its source document
+    │   ├── QuoteNotFound        a record's quote is not in its source document
+    │   └── InputErrors          several of them, found in one run (one line each)
     ├── ValidationFailed         the graph breaks a blocking (Violation) rule
     ├── StoreError               the embedded store is missing or cannot be read
     ├── QueryError               a query is malformed, refused, or its endpoint failed
@@ -16,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "InputError", "MetrokgError", "QueryError", "QuoteNotFound", "RequestRefused", "StoreError",
-    "ValidationFailed",
+    "InputError", "InputErrors", "MetrokgError", "QueryError", "QuoteNotFound", "RequestRefused",
+    "StoreError", "ValidationFailed",
 ]
 
 
@@ -59,6 +60,38 @@ class InputError(MetrokgError):
 
 class QuoteNotFound(InputError):
     """A record's quote does not occur in its source document."""
+
+
+@dataclass
+class InputErrors(InputError):
+    """Every bad-input problem one run found, reported together (one line each).
+
+    >>> group = InputErrors.of([InputError("a.yaml", "bad date", line=3),
+    ...                         InputError("a.yaml", "bad id", line=9)], total=5)
+    >>> group.lines()
+    ['a.yaml:3: bad date', 'a.yaml:9: bad id', '3 more problems not shown']
+    """
+
+    problems: tuple[InputError, ...] = ()
+    total: int = 0
+
+    @classmethod
+    def of(cls, problems: list[InputError], *, total: int | None = None) -> InputErrors:
+        """A group of *problems* (the first ones of *total*, default all)."""
+        first = problems[0]
+        return cls(first.file, first.message, record=first.record, field=first.field,
+                   hint=first.hint, line=first.line, problems=tuple(problems),
+                   total=len(problems) if total is None else total)
+
+    def lines(self) -> list[str]:
+        """One line per problem, then how many were left out."""
+        lines = [str(p) for p in self.problems]
+        if self.total > len(self.problems):
+            lines.append(f"{self.total - len(self.problems)} more problems not shown")
+        return lines
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
 
 
 class ValidationFailed(MetrokgError):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import build, explore, network, publish, push, query, serve, stats, validate, vocab
+from . import build, explore, generate, network, publish, push, query, serve, stats, validate, vocab
 
 MODULES: tuple[ModuleType, ...] = (
-    build, validate, stats, vocab, network, explore, query, push, serve, publish,
+    build, validate, stats, vocab, network, explore, query, push, serve, publish, generate,
 )

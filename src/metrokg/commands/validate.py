@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..build import assemble
+from ..checks import ENGINES
 from .common import add_project_options, progress, project_paths
 
 
@@ -16,6 +17,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "Exit 0 if there is no Violation, 3 otherwise, 2 on bad input.")
     p.add_argument("files", nargs="*", type=Path, metavar="FILE")
     add_project_options(p)
+    p.add_argument("--engine", choices=ENGINES, default="auto",
+                   help="SHACL engine: pyshacl (the reference), rudof (pyrudof, fast), or auto "
+                        "(rudof unless the shapes need pyshacl); same findings either way")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(run=run)
 
@@ -24,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     paths = project_paths(args)
     data = paths.data.resolve()
     extra = [f for f in args.files if f.resolve().parent != data]
-    assembled = assemble(paths, base=args.base, extra=extra,
+    assembled = assemble(paths, base=args.base, extra=extra, engine=args.engine,
                          progress=(lambda _m: None) if args.quiet else progress)
     result = assembled.validation
     mine = {str(f) for f in args.files}

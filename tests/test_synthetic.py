@@ -1,0 +1,76 @@
+"""The synthetic generator: valid at several times today's size, counted, deterministic."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from metrokg.build import BuildResult, build
+from metrokg.cli import main
+from metrokg.paths import ProjectPaths
+from metrokg.store import open_store
+from metrokg.synthetic import block_count, generate
+
+SCALE = 4.0
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("syn") / "project", scale=SCALE, seed=7)
+
+
+@pytest.fixture(scope="module")
+def synthetic_build(project: Path) -> BuildResult:
+    return build(ProjectPaths(project, dist_dir=project.parent / "dist"))
+
+
+def test_synthetic_graph_conforms_with_zero_findings(synthetic_build: BuildResult) -> None:
+    assert list(synthetic_build.validation.findings) == []
+
+
+def test_counts_are_as_generated(project: Path, synthetic_build: BuildResult) -> None:
+    manifest = json.loads((project / "synthetic.json").read_text())
+    blocks = block_count(SCALE)
+    assert manifest["blocks"] == blocks > 0
+    store = open_store(dump=synthetic_build.files["dataset_nquads"])
+
+    def count(cls: str) -> int:
+        rows = store.query(
+            f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} "
+            "FILTER(CONTAINS(STR(?s), '/syn')) }")
+        return int(next(iter(rows))[0].value)  # type: ignore[arg-type]
+
+    assert count("http://www.w3.org/ns/org#Organization") == \
+        manifest["by_kind"]["organisation"] == 10 * blocks
+    assert count("https://w3id.org/metrokg/def/Plan") == manifest["by_kind"]["plan"] == blocks
+    assert count("https://w3id.org/metrokg/def/Deliverable") == 20 * blocks
+    # a relation and a person's post are each one org:Membership
+    assert count("http://www.w3.org/ns/org#Membership") == \
+        manifest["by_kind"]["relation"] + manifest["by_kind"]["person"]
+    # one record in three quotes its block's document
+    quoted = sum(1 for _ in (project / "graph" / "sources").glob("synthetic-*.txt"))
+    assert quoted == blocks
+
+
+def test_same_seed_same_files_other_seed_other_files(project: Path, tmp_path: Path) -> None:
+    again = generate(tmp_path / "again", scale=SCALE, seed=7)
+    other = generate(tmp_path / "other", scale=SCALE, seed=8)
+    assert _tree(again) == _tree(project)
+    assert _tree(other) != _tree(project)
+
+
+def test_generate_command_refuses_a_used_folder(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "x").write_text("mine")
+    assert main(["generate", "--scale", "2", "--out", str(tmp_path)]) == 2
+    assert "not an empty folder" in capsys.readouterr().err
+    assert (tmp_path / "x").read_text() == "mine"
+    assert main(["generate", "--scale", "0.5", "--out", str(tmp_path / "new")]) == 2
