@@ -74,6 +74,19 @@ def test_metropolis_is_not_a_timeless_key_partner_of_uclg(store: ox.Store) -> No
         mkg:involvedIn <{METROPOLIS}/measure/L1M7> ; skos:note ?note }} }}""")
 
 
+def test_relations_the_report_states_hold_during_its_plan(store: ox.Store) -> None:
+    # every relation read from 004 rests on a deliverable of the "Plan de Acción 2018-2020"
+    found = rows(store, f"""SELECT ?m ?start ?end WHERE {{
+        GRAPH ?g {{ ?m a org:Membership ; org:member ?x }}
+        GRAPH <{PROVENANCE}> {{ ?g dcterms:source id:source/metropolis-triennial-report-2018-2020 }}
+        OPTIONAL {{ GRAPH ?g {{ ?m org:memberDuring ?p . ?p <http://www.w3.org/2006/time#hasBeginning>
+            / <http://www.w3.org/2006/time#inXSDgYear> ?start ;
+            <http://www.w3.org/2006/time#hasEnd> / <http://www.w3.org/2006/time#inXSDgYear> ?end }} }}
+        FILTER NOT EXISTS {{ GRAPH ?g {{ ?x a <http://xmlns.com/foaf/0.1/Person> }} }} }}""")
+    assert len(found) == 3
+    assert {(start, end) for _, start, end in found} == {("2018", "2020")}
+
+
 # ---------------------------------------------------------------- 2. MedCities secretariat
 
 
