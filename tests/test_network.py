@@ -153,3 +153,30 @@ def test_cli_refuses_a_bad_view_with_one_line(capsys: pytest.CaptureFixture[str]
     assert main(["network", "--view", "sdg:42"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "1 to 17" in err
+
+
+def test_gexf_and_graphml_carry_every_score_and_community(
+        built_paths: object, built: object, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `metrokg network --out` writes: Gephi gets every score column, no recomputing."""
+    from metrokg.analysis import SCORES, analyse
+    from metrokg.commands import network as command
+
+    monkeypatch.setattr(command, "project_paths", lambda args: built_paths)
+    assert main(["network", "--out", str(tmp_path)]) == 0
+    gexf = nx.read_gexf(tmp_path / "whole.gexf")
+    graphml = nx.read_graphml(tmp_path / "whole.graphml")
+    store = ox.Store()
+    store.bulk_load(path=str(built.files["dataset_nquads"]),  # type: ignore[attr-defined]
+                    format=ox.RdfFormat.N_QUADS)
+    analysis = analyse(network_view(load_projection(store, ROOT / "queries" / "network"),
+                                    View()))
+    assert set(gexf) == {s.iri for s in analysis.scores} == set(graphml)
+    for s in analysis.scores:
+        for g in (gexf, graphml):
+            attrs = g.nodes[s.iri]
+            assert set(SCORES) <= set(attrs), s.iri
+            for name in SCORES:
+                expected = getattr(s, name)
+                assert attrs[name] == (pytest.approx(expected, abs=1e-12)
+                                       if isinstance(expected, float) else expected), name

@@ -55,9 +55,9 @@ def test_resource_page_in_chromium(browser: object, url: str) -> None:
     page.locator(".langs a[hreflang=es]").click()
     page.wait_for_load_state("load")
     assert page.locator("html").get_attribute("lang") == "es"
-    page.locator("svg.ego a[href='/id/org/medcities'] circle").first.click()
+    page.locator("svg.ego a[href^='/id/org/medcities?'] circle").first.click()
     page.wait_for_load_state("load")
-    assert page.url.endswith("/id/org/medcities")
+    assert page.url.endswith("/id/org/medcities?lang=es")  # the chosen language is kept
     assert not errors
     assert {urlsplit(r).hostname for r in requests} == {"127.0.0.1"}
     page.close()
@@ -84,3 +84,96 @@ def test_query_page_runs_a_query(browser: object, url: str) -> None:
         assert page.locator("#status").inner_text().startswith("200")
     assert {urlsplit(r).hostname for r in requests} == {"127.0.0.1"}
     page.close()
+
+
+# -- pages for people (issue 13) ----------------------------------------------------------
+
+PLAN = "/id/plan/metropolis-action-plan-2018-2020"
+# The 36 municipalities of the AMB (REFERENCE-FACTS.md: Llei 31/2010 art. 2).
+AMB_MUNICIPALITIES = ["Badalona", "Badia del Vallès", "Barberà del Vallès", "Barcelona", "Begues", "Castellbisbal", "Castelldefels", "Cerdanyola del Vallès", "Cervelló", "Corbera de Llobregat", "Cornellà de Llobregat", "Esplugues de Llobregat", "Gavà", "l'Hospitalet de Llobregat", "Molins de Rei", "Montcada i Reixac", "Montgat", "la Palma de Cervelló", "Pallejà", "el Papiol", "el Prat de Llobregat", "Ripollet", "Sant Adrià de Besòs", "Sant Andreu de la Barca", "Sant Boi de Llobregat", "Sant Climent de Llobregat", "Sant Cugat del Vallès", "Sant Feliu de Llobregat", "Sant Joan Despí", "Sant Just Desvern", "Sant Vicenç dels Horts", "Santa Coloma de Cervelló", "Santa Coloma de Gramenet", "Tiana", "Torrelles de Llobregat", "Viladecans"]
+
+
+@pytest.fixture
+def watched(browser: object) -> Iterator[tuple[object, list[str], list[str]]]:
+    """A page whose requests and console errors are recorded, checked after the test."""
+    requests: list[str] = []
+    errors: list[str] = []
+    page = _page(browser, requests)
+    page.on("pageerror", lambda e: errors.append(str(e)))  # type: ignore[attr-defined]
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
+    yield page, requests, errors
+    page.close()  # type: ignore[attr-defined]
+    assert not errors, errors
+    assert {urlsplit(r).hostname for r in requests} == {"127.0.0.1"}
+
+
+def test_plan_page_is_a_tree_with_the_reports_totals(watched: tuple[object, list[str], list[str]],
+                                                     url: str) -> None:
+    page, _, _ = watched
+    page.goto(url + PLAN, wait_until="load")  # type: ignore[attr-defined]
+    lines = page.locator("#tree > li.level-ActionLine")  # type: ignore[attr-defined]
+    assert [c.strip() for c in lines.locator(":scope > .row > a.code").all_inner_texts()] == [
+        "L1", "L2", "L3"]
+    # "Implementación del Plan de Acción": L1 has 17 deliverables, L2 27, L3 21 (65 in all).
+    counts = lines.locator(":scope > .row [data-level=Deliverable] b").all_inner_texts()
+    assert counts == ["17", "27", "21"]
+    stated = {s: page.locator(f"#totals tr[data-status={s}] td.stated").inner_text().split("[")[0]  # type: ignore[attr-defined]
+              for s in ("total", "achieved", "in-progress", "not-developed")}
+    assert stated == {"total": "65", "achieved": "49", "in-progress": "10", "not-developed": "6"}
+    assert "L1M4D1" in page.locator("#reconciliation").inner_text()  # type: ignore[attr-defined]
+    assert page.locator("#tree svg.bar").count() >= 3  # type: ignore[attr-defined]
+    page.locator("#tree a.code", has_text="L1M4D1").click()  # type: ignore[attr-defined]
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
+    crumbs = page.locator("nav.breadcrumb li").all_inner_texts()  # type: ignore[attr-defined]
+    assert crumbs[0].startswith("Plan de Acción 2018-2020") and crumbs[-1].startswith("L1M4")
+    assert page.locator("#element").count() == 1  # type: ignore[attr-defined]
+
+
+def test_amb_page_lists_its_municipalities_and_memberships(
+        watched: tuple[object, list[str], list[str]], url: str) -> None:
+    page, _, _ = watched
+    page.goto(url + "/id/org/amb?lang=en", wait_until="load")  # type: ignore[attr-defined]
+    members = page.locator("#profile ul.members li > a").all_inner_texts()  # type: ignore[attr-defined]
+    assert sorted(members) == sorted(AMB_MUNICIPALITIES)
+    organisations = page.locator("#memberships td:first-child").all_inner_texts()  # type: ignore[attr-defined]
+    assert any(o.startswith("Metropolis") for o in organisations)
+
+
+def test_sdg_11_page_lists_the_plans_serving_it(watched: tuple[object, list[str], list[str]],
+                                               url: str) -> None:
+    page, _, _ = watched
+    page.goto(url + "/sdg/11?lang=es", wait_until="load")  # type: ignore[attr-defined]
+    plans = page.locator("#plans li a").all_inner_texts()  # type: ignore[attr-defined]
+    # Metropolis's report: "hemos contribuido especialmente en ... 11. CIUDADES Y COMUNIDADES
+    # SOSTENIBLES"; the Compromís Metropolità 2030 is aligned with SDG 11 through a mission.
+    assert "Plan de Acción 2018-2020" in plans
+    assert "Plan de Acción 2018-2020" in page.locator("#contributes").inner_text()  # type: ignore[attr-defined]
+    assert "Plan de Acción 2018-2020" not in page.locator("#aligned").inner_text()  # type: ignore[attr-defined]
+    assert page.locator("a.un").get_attribute("href") == "http://metadata.un.org/sdg/11"  # type: ignore[attr-defined]
+
+
+def _english_left(page: object) -> list[str]:
+    """UI strings of the English chrome that show on a page outside elements marked as
+    being in another language (data quoted in English carries ``lang="en"``)."""
+    from metrokg.web.i18n import TERMS, UI
+
+    text = page.locator("body").inner_text()  # type: ignore[attr-defined]
+    for other in page.locator("body [lang]:not([lang=ca])").all_inner_texts():  # type: ignore[attr-defined]
+        text = text.replace(other, " ")
+    strings = {v for k, v in UI["en"].items() if v != UI["ca"][k] and len(v) > 3
+               and "{" not in v}
+    strings |= {v["en"] for v in TERMS.values() if v["en"] != v["ca"] and len(v["en"]) > 3}
+    return sorted(s for s in strings if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", text))
+
+
+def test_catalan_is_kept_through_four_clicks(watched: tuple[object, list[str], list[str]],
+                                              url: str) -> None:
+    page, _, _ = watched
+    page.goto(url + "/", wait_until="load")  # type: ignore[attr-defined]
+    page.locator(".langs a[hreflang=ca]").click()  # type: ignore[attr-defined]
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
+    for click in (f"a[href^='{PLAN}?']", "a.sdg >> text='11'", "#plans li a", "#tree a.title"):
+        page.locator(click).first.click()  # type: ignore[attr-defined]
+        page.wait_for_load_state("load")  # type: ignore[attr-defined]
+        assert page.locator("html").get_attribute("lang") == "ca", page.url  # type: ignore[attr-defined]
+        assert _english_left(page) == [], page.url  # type: ignore[attr-defined]

@@ -75,3 +75,82 @@ def test_failed_export_leaves_the_previous_one(pub: Published, site: Path,
         publish_site(pub, site)
     assert sorted(p.name for p in site.iterdir()) == before
     assert not [p for p in site.parent.iterdir() if ".staging-" in p.name]
+
+
+# -- DCAT-AP 3.0 (issue 13) -------------------------------------------------------------
+
+DCAT_AP = Path(__file__).resolve().parents[2] / "shared" / "dcat-ap"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+
+
+@pytest.fixture(scope="module")
+def description(site: Path) -> Graph:
+    """The published dataset description, as a harvester reads it."""
+    return Graph().parse(site / "dataset.ttl", format="turtle")
+
+
+def test_dataset_description_passes_dcat_ap_3(description: Graph) -> None:
+    if not (DCAT_AP / "dcat-ap-SHACL.ttl").is_file():
+        pytest.skip(f"no DCAT-AP shapes in {DCAT_AP}")
+    from pyshacl import validate
+
+    shapes = Graph()
+    for name in ("dcat-ap-SHACL.ttl", "range.ttl"):
+        shapes.parse(DCAT_AP / name, format="turtle")
+    conforms, report, text = validate(description, shacl_graph=shapes, inference="none",
+                                      allow_warnings=True)
+    sh = "http://www.w3.org/ns/shacl#"
+    violations = list(report.subjects(URIRef(sh + "resultSeverity"), URIRef(sh + "Violation")))
+    assert violations == [], text
+    assert conforms
+
+
+def test_dataset_description_has_a_catalogue_publisher_and_dates(description: Graph) -> None:
+    catalog = URIRef(DEFAULT_BASE + "id/catalog")
+    dataset = URIRef(DEFAULT_BASE + "id/dataset")
+    assert (catalog, URIRef(DCAT + "dataset"), dataset) in description
+    assert description.value(dataset, URIRef(DCT + "publisher")) is not None
+    assert description.value(dataset, URIRef(DCAT + "contactPoint")) is not None
+    modified = description.value(dataset, URIRef(DCT + "modified"))
+    assert modified is not None and str(modified)[:4].isdigit()  # issue 14: was never written
+    assert {str(k) for k in description.objects(dataset, URIRef(DCAT + "keyword"))} >= {"SDG"}
+
+
+def test_void_partitions_and_linksets(description: Graph, pub: Published) -> None:
+    void = "http://rdfs.org/ns/void#"
+    dataset = URIRef(DEFAULT_BASE + "id/dataset")
+    parts = {description.value(p, URIRef(void + "class")): description.value(
+        p, URIRef(void + "entities")) for p in description.objects(
+        dataset, URIRef(void + "classPartition"))}
+    # the AMB's 36 member municipalities are among the organisations
+    assert int(parts[URIRef("http://www.w3.org/ns/org#Organization")]) >= 37
+    # linksets: the SDGs the report's plan contributes to, Wikidata and ROR identifiers
+    linksets = {str(s).rsplit("/", 1)[-1] for s in description.subjects(
+        URIRef(void + "subjectsTarget"), dataset)}
+    assert linksets == {"wikidata", "ror", "un-sdg"}
+
+
+@pytest.mark.parametrize("lang", ["ca", "es"])
+def test_export_has_every_language(site: Path, lang: str) -> None:
+    page = site / lang / "id" / "plan" / "metropolis-action-plan-2018-2020.html"
+    html = page.read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in html
+    assert 'href="../../../id/plan/metropolis-action-plan-2018-2020.html" hreflang="en"' in html
+    assert (site / lang / "sdg" / "11.html").is_file()
+
+
+def test_exported_local_links_resolve(site: Path) -> None:
+    """Every relative link of every exported page leads to a file of the export."""
+    import re
+
+    broken: set[str] = set()
+    for page in site.rglob("*.html"):
+        if page.name == "explorer.html" or "notebooks" in page.parts:
+            continue
+        for href in re.findall(r'href="([^"#?]+)', page.read_text(encoding="utf-8")):
+            if href.startswith(("http:", "https:", "mailto:", "/")):
+                continue
+            if not (page.parent / href).resolve().is_file():
+                broken.add(f"{page.relative_to(site)} → {href}")
+    assert sorted(broken)[:10] == []

@@ -33,12 +33,23 @@ from typing import Any
 import networkx as nx
 from rdflib import Dataset, Literal, URIRef
 
+from . import centrality
 from .errors import InputError
 from .namespaces import DCTERMS, MKG, PROV, RDF, RDFS, SDG, XSD
+from .nogc import paused
 
 __all__ = [
-    "MEASURES", "Analysis", "NodeScores", "analyse", "analysis_date", "analysis_graph_iri",
-    "to_csv", "to_json", "to_rdf",
+    "MEASURES",
+    "SCORES",
+    "Analysis",
+    "NodeScores",
+    "analyse",
+    "analysis_date",
+    "analysis_graph_iri",
+    "annotate",
+    "to_csv",
+    "to_json",
+    "to_rdf",
 ]
 
 MEASURES: Mapping[str, tuple[str, str]] = {
@@ -88,6 +99,8 @@ class Analysis:
     brokers: tuple[str, ...]
     parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """measure (and ``communities``) → the parameters it ran with."""
+    algorithms: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """measure (and ``communities``) → (algorithm, ``library version``) that computed it."""
 
     def score(self, iri: str) -> NodeScores:
         """The scores of the organisation *iri*."""
@@ -112,29 +125,44 @@ class Analysis:
 
 
 def analyse(graph: nx.Graph, *, seed: int = 42, resolution: float = 1.0,
-            betweenness_k: int | None = None, alpha: float = 0.85) -> Analysis:
+            betweenness_k: int | None = None, alpha: float = 0.85,
+            closeness_k: int | None = None, engine: str = "auto") -> Analysis:
     """Centrality, communities, bridges and brokers of a network view.
 
-    *betweenness_k* samples that many source nodes (seeded) instead of all of them:
-    exact betweenness is O(nm). Louvain runs with *seed* and *resolution*.
+    *betweenness_k* samples that many source nodes (seeded) instead of all of them, and
+    *closeness_k* that many pivots: exact betweenness and closeness are O(nm). Louvain
+    runs with *seed* and *resolution*. *engine* runs betweenness, closeness and Louvain
+    on ``networkx``, on ``igraph`` (compiled, same scores) or, ``auto``, on igraph for
+    views above :data:`metrokg.centrality.LARGE` nodes (:mod:`metrokg.centrality`).
 
     >>> a = analyse(nx.star_graph(3))
     >>> a.score("0").betweenness, a.score("1").degree, a.brokers
     (1.0, 1, ('0',))
     """
+    with paused():
+        return _analyse(graph, seed=seed, resolution=resolution, betweenness_k=betweenness_k,
+                        alpha=alpha, closeness_k=closeness_k, engine=engine)
+
+
+def _analyse(graph: nx.Graph, *, seed: int, resolution: float, betweenness_k: int | None,
+             alpha: float, closeness_k: int | None, engine: str) -> Analysis:
     if graph.number_of_nodes() == 0:
         raise InputError("network view", "the view has no organisations",
                          hint="choose another view (metrokg network --view whole)")
+    for option, value in (("--betweenness-k", betweenness_k), ("--closeness-k", closeness_k)):
+        if value is not None and value < 2:
+            raise InputError(option, f"{value} is too few samples",
+                             hint="use at least 2, or leave it out for the exact measure")
     undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
     n = graph.number_of_nodes()
+    used = centrality.choose(engine, n)
     k = betweenness_k if betweenness_k is not None and betweenness_k < n else None
-    between = nx.betweenness_centrality(graph, k=k, normalized=True, weight=None,
-                                        seed=seed if k else None)
-    close = nx.closeness_centrality(graph, wf_improved=True)
+    ck = closeness_k if closeness_k is not None and closeness_k < n else None
+    between = centrality.betweenness(graph, k=k, seed=seed, engine=used)
+    close = centrality.closeness(graph, k=ck, seed=seed, engine=used)
     pagerank = nx.pagerank(graph, alpha=alpha, weight="weight", tol=1e-10, max_iter=1000)
     eigen = _eigenvector(undirected)
-    found = nx.community.louvain_communities(undirected, weight="weight",
-                                             resolution=resolution, seed=seed)
+    found = centrality.communities(undirected, resolution=resolution, seed=seed, engine=used)
     communities = sorted((tuple(sorted(map(str, c))) for c in found),
                          key=lambda c: (-len(c), c[0]))
     community_of = {m: i for i, c in enumerate(communities, 1) for m in c}
@@ -157,18 +185,24 @@ def analyse(graph: nx.Graph, *, seed: int = 42, resolution: float = 1.0,
         "degree": {}, "weighted_degree": {"weight": "weight"},
         "betweenness": {"normalized": True, "weight": "none (hops)",
                         **({"k": k, "seed": seed} if k else {"k": "all nodes (exact)"})},
-        "closeness": {"wf_improved": True, "distance": "none (hops)"},
+        "closeness": {"wf_improved": True, "distance": "none (hops)",
+                      **({"k": ck, "seed": seed, "estimator": "pivots (Eppstein-Wang)"}
+                         if ck else {})},
         "eigenvector": {"weight": "weight",
                         "graph": "undirected, largest connected component"},
         "pagerank": {"alpha": alpha, "weight": "weight", "tol": 1e-10},
         "communities": {"resolution": resolution, "seed": seed, "weight": "weight",
                         "graph": "undirected"},
     }
+    algorithms = {m: (algo, centrality.software("networkx")) for m, (_, algo) in MEASURES.items()}
+    algorithms["communities"] = (COMMUNITY_ALGORITHM, centrality.software("networkx"))
+    for measure in ("betweenness", "closeness", "communities"):
+        algorithms[measure] = (centrality.ALGORITHMS[used, measure], centrality.software(used))
     return Analysis(
         view=str(graph.graph.get("view", "whole")), view_name=str(graph.graph.get("name", "whole")),
         directed=graph.is_directed(), nodes=n, edges=graph.number_of_edges(),
         scores=tuple(rows), communities=tuple(communities), bridges=bridges, brokers=brokers,
-        parameters=parameters)
+        parameters=parameters, algorithms=algorithms)
 
 
 def _eigenvector(graph: nx.Graph) -> dict[Any, float]:
@@ -191,17 +225,41 @@ def _round(value: float) -> float:
 
 # ---------------------------------------------------------------- tabular outputs
 
+SCORES = (*MEASURES, "community", "broker")
+"""The node attributes :func:`annotate` adds: every measure, the community, broker or not."""
+
+
+def annotate(graph: nx.Graph, analysis: Analysis) -> nx.Graph:
+    """A copy of *graph* whose nodes carry every score of *analysis* (:data:`SCORES`).
+
+    So the GEXF and GraphML exports hold what was computed: a Gephi user need not
+    recompute. The community is the number of :attr:`Analysis.communities` (1 = largest).
+    """
+    out = graph.copy()
+    for row in analysis.scores:
+        if row.iri in out:
+            out.nodes[row.iri].update({name: getattr(row, name) for name in SCORES})
+    return out
+
+
 COLUMNS = ("iri", "label", "type", "degree", "weighted_degree", "betweenness", "closeness",
            "eigenvector", "pagerank", "community", "broker")
 
 
 def to_csv(analysis: Analysis) -> str:
-    """One row per organisation, in :attr:`Analysis.scores` order."""
+    """One row per organisation, in :attr:`Analysis.scores` order.
+
+    Text cells a spreadsheet would run as a formula are neutralised
+    (:func:`metrokg.safetext.neutralise_cell`); numbers are written as they are.
+    """
+    from .safetext import neutralise_cell
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in analysis.scores:
-        writer.writerow([getattr(row, c) for c in COLUMNS])
+        writer.writerow([neutralise_cell(v) if isinstance(v, str) else v
+                         for v in (getattr(row, c) for c in COLUMNS)])
     return out.getvalue()
 
 
@@ -291,16 +349,18 @@ def to_rdf(analysis: Analysis, *, base: str, date: datetime,
     for query in PROJECTION_QUERIES:
         prov.add((view, MKG.projectionQuery, Literal(f"queries/network/{query}.rq")))
     software = f"networkx {dist_version('networkx')}"
-    activities = {m: (MKG[prop], algo) for m, (prop, algo) in MEASURES.items()}
-    activities["communities"] = (MKG.inCommunity, COMMUNITY_ALGORITHM)
-    activities["bridges"] = (MKG.Bridge, "networkx.bridges")
-    activities["brokers"] = (MKG.isBroker, "networkx.articulation_points")
-    for measure, (produced, algorithm) in activities.items():
+    activities = {m: (MKG[prop], algo, software) for m, (prop, algo) in MEASURES.items()}
+    activities["communities"] = (MKG.inCommunity, COMMUNITY_ALGORITHM, software)
+    for measure, (algorithm, library) in analysis.algorithms.items():
+        activities[measure] = (activities[measure][0], algorithm, library)
+    activities["bridges"] = (MKG.Bridge, "networkx.bridges", software)
+    activities["brokers"] = (MKG.isBroker, "networkx.articulation_points", software)
+    for measure, (produced, algorithm, library) in activities.items():
         activity = URIRef(f"{view}/{measure.replace('_', '-')}")
         prov.add((graph_iri, PROV.wasGeneratedBy, activity))
         prov.add((activity, RDF.type, PROV.Activity))
         prov.add((activity, MKG.algorithm, Literal(algorithm)))
-        prov.add((activity, MKG.softwareVersion, Literal(software)))
+        prov.add((activity, MKG.softwareVersion, Literal(library)))
         prov.add((activity, MKG.computes, produced))
         prov.add((activity, PROV.used, view))
         prov.add((activity, PROV.endedAtTime, stamp))

@@ -1,4 +1,15 @@
-"""Writing query results: terminal table, CSV, TSV, SPARQL JSON, Markdown; graphs as RDF.
+"""Writing query results: terminal table, CSV, TSV, SPARQL JSON and XML, Markdown; graphs.
+
+The SPARQL results formats (JSON, XML, CSV, TSV) are written by pyoxigraph's own
+serialisers, for ``metrokg query`` and the endpoint alike: :func:`write_solutions`
+takes rows of terms (already capped by the caller), hands them to pyoxigraph as SPARQL
+TSV (each term in pyoxigraph's own N-Triples form) and lets it write the format asked
+for. Two things are added on top, both documented in docs/querying.md:
+
+* CSV and TSV cells a spreadsheet would run as a formula are neutralised
+  (:func:`metrokg.safetext.neutralise_cell`);
+* XML results that would carry a character XML 1.0 forbids (U+0001, U+FFFE…) are
+  refused with :class:`~metrokg.errors.QueryError` rather than written invalid.
 
 ``short`` is the one compact form of a term used by the table, the Markdown output and
 the catalogue's expected-results files: an IRI under a known namespace as ``prefix:local``
@@ -7,25 +18,113 @@ the catalogue's expected-results files: an IRI under a known namespace as ``pref
 
 from __future__ import annotations
 
-import csv
 import io
-import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Sequence
 
 import pyoxigraph
 
 from .errors import QueryError
 from .namespaces import DEFAULT_BASE, PREFIXES
+from .safetext import neutralise_cell, printable
 from .sparql import AskResult, GraphResult, QueryResult, SelectResult, Term
 
-__all__ = ["GRAPH_FORMATS", "TABLE_FORMATS", "render", "short"]
+__all__ = ["GRAPH_FORMATS", "TABLE_FORMATS", "XmlCharacterError", "render", "short",
+           "write_boolean", "write_solutions"]
 
-TABLE_FORMATS = ("table", "csv", "tsv", "json", "md")
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 GRAPH_FORMATS = ("turtle", "jsonld", "ntriples")
+
+_RESULTS = {"json": pyoxigraph.QueryResultsFormat.JSON, "xml": pyoxigraph.QueryResultsFormat.XML,
+            "csv": pyoxigraph.QueryResultsFormat.CSV, "tsv": pyoxigraph.QueryResultsFormat.TSV}
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
 _NAMESPACES = sorted(
     [*PREFIXES.items(), ("id", DEFAULT_BASE + "id/"), ("graph", DEFAULT_BASE + "graph/")],
     key=lambda item: -len(item[1]))
+
+
+class XmlCharacterError(QueryError):
+    """A result holds a character XML 1.0 cannot carry (SPARQL XML results are XML 1.0)."""
+
+
+class _Capped(io.RawIOBase):
+    """A binary sink that refuses to grow beyond *limit* bytes."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.buffer = io.BytesIO()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.limit is not None and self.buffer.tell() + len(data) > self.limit:
+            raise OverflowError(f"the answer exceeds {self.limit} bytes")
+        return self.buffer.write(data)
+
+
+Cell = Term | pyoxigraph.Triple
+"""One value of a solution (RDF 1.2 triple terms included)."""
+
+
+def _safe(term: Cell | None) -> Cell | None:
+    if isinstance(term, pyoxigraph.Literal):
+        cell = neutralise_cell(term.value)
+        if cell != term.value:
+            if term.language:
+                return pyoxigraph.Literal(cell, language=term.language)
+            return pyoxigraph.Literal(cell, datatype=term.datatype)
+    return term
+
+
+def write_solutions(variables: Sequence[str], rows: Iterable[Sequence[Cell | None]],
+                    format: str, *, max_bytes: int | None = None) -> bytes:
+    """SELECT results as ``json``, ``xml``, ``csv`` or ``tsv``, written by pyoxigraph.
+
+    Raises ``OverflowError`` past *max_bytes*, :class:`XmlCharacterError` for XML that
+    would be invalid.
+
+    >>> row = [pyoxigraph.NamedNode("http://x/a"), pyoxigraph.Literal("=1+1", language="en")]
+    >>> write_solutions(["s", "l"], [row], "csv")
+    b"s,l\\r\\nhttp://x/a,'=1+1\\r\\n"
+    >>> write_solutions(["s", "l"], [row], "tsv")
+    b'?s\\t?l\\n<http://x/a>\\t"\\\'=1+1"@en\\n'
+    """
+    neutralise = format in ("csv", "tsv")
+    lines = ["\t".join("?" + v for v in variables)]
+    for row in rows:
+        lines.append("\t".join("" if t is None else str(_safe(t) if neutralise else t)
+                               for t in row))
+    solutions = pyoxigraph.parse_query_results("\n".join(lines) + "\n",
+                                               pyoxigraph.QueryResultsFormat.TSV)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)
+    return _serialize(solutions, format, max_bytes)
+
+
+def write_boolean(value: bool, format: str) -> bytes:
+    """An ASK result as ``json`` or ``xml``, written by pyoxigraph.
+
+    >>> write_boolean(True, "json")
+    b'{"head":{},"boolean":true}'
+    """
+    text = '{"head":{},"boolean":' + ("true" if value else "false") + "}"
+    answer = pyoxigraph.parse_query_results(text, pyoxigraph.QueryResultsFormat.JSON)
+    return _serialize(answer, format, None)
+
+
+def _serialize(results: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean, format: str,
+               max_bytes: int | None) -> bytes:
+    sink = _Capped(max_bytes)
+    results.serialize(sink, format=_RESULTS[format])  # type: ignore[arg-type]
+    data = sink.buffer.getvalue()
+    if format == "xml":
+        bad = _NOT_XML.search(data)
+        if bad:
+            char = bad.group().decode("utf-8")
+            raise XmlCharacterError(f"the results hold U+{ord(char):04X}, which XML 1.0 cannot "
+                                    "carry; ask for SPARQL JSON (or CSV/TSV) instead")
+    return data
 
 
 def short(term: Term | None) -> str:
@@ -62,63 +161,18 @@ def render(result: QueryResult, format: str = "table") -> str:
         raise QueryError(f"{result.name} returns solutions: write them as one of "
                          f"{', '.join(TABLE_FORMATS)}, not {format!r}")
     if isinstance(result, AskResult):
-        if format == "json":
-            return json.dumps({"head": {}, "boolean": result.value}) + "\n"
+        if format in ("json", "xml"):
+            return write_boolean(result.value, format).decode("utf-8") + "\n"
         return ("true" if result.value else "false") + "\n"
-    writers: dict[str, Callable[[SelectResult], str]] = {
-        "table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "md": _markdown}
+    if format in _RESULTS:
+        text = write_solutions(result.variables, result.rows, format).decode("utf-8")
+        return text if text.endswith("\n") else text + "\n"
+    writers: dict[str, Callable[[SelectResult], str]] = {"table": _table, "md": _markdown}
     return writers[format](result)
 
 
-def _csv(result: SelectResult) -> str:
-    """SPARQL 1.1 CSV results: IRIs in full, literals as lexical forms."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow(["" if t is None else t.value if not isinstance(t, pyoxigraph.BlankNode)
-                         else f"_:{t.value}" for t in row])
-    return out.getvalue()
-
-
-def _tsv(result: SelectResult) -> str:
-    """SPARQL 1.1 TSV results: terms in their N-Triples/Turtle form."""
-    lines = ["\t".join("?" + v for v in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if t is None else _escape_tsv(str(t)) for t in row))
-    return "\n".join(lines) + "\n"
-
-
-def _escape_tsv(text: str) -> str:
-    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def _json(result: SelectResult) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    bindings = []
-    for row in result.rows:
-        binding: dict[str, dict[str, str]] = {}
-        for var, term in zip(result.variables, row, strict=True):
-            if term is None:
-                continue
-            if isinstance(term, pyoxigraph.NamedNode):
-                binding[var] = {"type": "uri", "value": term.value}
-            elif isinstance(term, pyoxigraph.BlankNode):
-                binding[var] = {"type": "bnode", "value": term.value}
-            else:
-                item = {"type": "literal", "value": term.value}
-                if term.language:
-                    item["xml:lang"] = term.language
-                elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-                    item["datatype"] = term.datatype.value
-                binding[var] = item
-        bindings.append(binding)
-    return json.dumps({"head": {"vars": list(result.variables)},
-                       "results": {"bindings": bindings}}, ensure_ascii=False, indent=1) + "\n"
-
-
 def _cells(result: SelectResult) -> list[list[str]]:
-    return [[short(t).replace("\n", " ") for t in row] for row in result.rows]
+    return [[printable(short(t).replace("\n", " ")) for t in row] for row in result.rows]
 
 
 def _table(result: SelectResult) -> str:

@@ -1,24 +1,25 @@
 """Running SPARQL: a catalogue query, a ``.rq`` file or inline text — locally or remotely.
 
-Locally the query runs on Oxigraph's engine (pyoxigraph) over the built dataset; with an
-``endpoint`` it is sent to any SPARQL 1.1 endpoint with SPARQLWrapper, always with an
-explicit timeout. Both paths take the same text and give the same result types, whose
-terms are pyoxigraph terms::
+Locally the query runs on Oxigraph's engine (pyoxigraph) over the built dataset, in a
+child process with a timeout, cut off the network unless ``allow_service`` (so
+``SERVICE`` reaches nothing by default, and a query that crashes the engine is an
+error, not a crash of the caller). With an ``endpoint`` it is sent to any SPARQL 1.1
+endpoint over HTTP (httpx) with a total deadline, a cap on the answer's size and no
+redirect to another host. Both paths take the same text and give the same result
+types, whose terms are pyoxigraph terms::
 
     >>> import metrokg
     >>> result = metrokg.query("SELECT ?n WHERE { VALUES ?n { 1 2 } }", store=pyoxigraph.Store())
     >>> [row[0].value for row in result.rows]
     ['1', '2']
 
-Every query is parsed before it is run or sent, so a syntax error is reported with its
-file, line and column and nothing reaches the endpoint.
+Every query is parsed (never run) before it is run or sent, so a syntax error is
+reported with its file, line and column and nothing reaches the endpoint.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.error
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ import pyoxigraph
 from .catalogue import CatalogueEntry, bind, find, load_catalogue
 from .errors import QueryError
 from .paths import ProjectPaths, default_paths
+from .queryparse import QueryRefused, QueryShape, decode_escapes, nesting_depth, parse_query
 
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
@@ -39,7 +41,10 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT = 30.0
-"""Seconds an endpoint may take to answer before the query fails (remote queries only)."""
+"""Seconds a query may take, locally or on an endpoint, before it fails."""
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+"""Largest answer read from an endpoint (bytes); a bigger one fails, unread."""
 
 Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 Form = Literal["select", "ask", "graph"]
@@ -54,6 +59,8 @@ class PreparedQuery:
     """Catalogue id, file path or ``<inline>``: used in every error message."""
     form: Form
     entry: CatalogueEntry | None = None
+    service: bool = False
+    """The query holds ``SERVICE`` (it runs locally only with ``allow_service``)."""
 
 
 @dataclass(frozen=True)
@@ -135,9 +142,8 @@ QueryResult = SelectResult | AskResult | GraphResult
 
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_UPDATE = re.compile(
-    r"^(\s|#[^\n]*\n|(PREFIX\s+[^:\s]*:\s*<[^>]*>)|(BASE\s*<[^>]*>))*"
-    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+_MAX_DEPTH = 64
+"""Bracket nesting a query may have (Oxigraph's parser recurses: 5000 levels crash it)."""
 
 
 def prepare(name_or_text: str | Path, *, params: Mapping[str, str] | None = None,
@@ -167,30 +173,53 @@ def prepare(name_or_text: str | Path, *, params: Mapping[str, str] | None = None
             raise QueryError("--param works with catalogue queries only "
                              "(put the value in the query's VALUES block)")
         text, name = text_in, "<inline>"
-    return PreparedQuery(text, name, _form(text, name), entry)
+    text = _decoded(text, name)
+    shape = _shape(text, name)
+    return PreparedQuery(text, name, _FORMS[shape.form], entry, shape.service)
 
 
-def _form(text: str, name: str) -> Form:
-    """Parse *text* on an empty store: syntax errors and updates are refused here."""
-    if _UPDATE.match(text):
-        raise QueryError(f"{name}: this is a SPARQL update; only SELECT, ASK, CONSTRUCT "
-                         "and DESCRIBE queries are run")
+def _decoded(text: str, name: str) -> str:
     try:
-        result = pyoxigraph.Store().query(text)
-    except SyntaxError as exc:
-        message = str(exc)
-        match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
-        if match:
-            raise QueryError(f"{name}:{match.group(1)}:{match.group(2)}: syntax error: "
-                             f"{match.group(3)}") from None
-        raise QueryError(f"{name}: syntax error: {message}") from None
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"{name}: cannot run this query: {exc}") from None
-    if isinstance(result, pyoxigraph.QueryBoolean):
-        return "ask"
-    if isinstance(result, pyoxigraph.QueryTriples):
-        return "graph"
-    return "select"
+        text = decode_escapes(text)
+    except QueryRefused as exc:
+        raise QueryError(f"{name}: {exc.message}") from None
+    depth = nesting_depth(text)
+    if depth > _MAX_DEPTH:
+        raise QueryError(f"{name}: the query nests brackets {depth} deep; at most "
+                         f"{_MAX_DEPTH} levels are accepted")
+    return text
+
+
+def _shape(text: str, name: str) -> QueryShape:
+    """Parse *text* (never run it with network access): syntax errors and updates refused.
+
+    rdflib's parser decides (it never evaluates anything). When it refuses the syntax,
+    Oxigraph's parser is asked too, in a child process cut off the network
+    (:func:`metrokg.localrun.oxigraph_reading`): its message locates the error better,
+    and a query only Oxigraph reads (newer syntax) is still accepted.
+    """
+    try:
+        return parse_query(text)
+    except QueryRefused as exc:
+        if exc.kind != "syntax":
+            raise QueryError(f"{name}: {exc.message}") from None
+        rdflib_message = exc.message
+    from .localrun import oxigraph_reading
+
+    kind, value = oxigraph_reading(text)
+    if kind == "form":  # service unknown: a local run is cut off the network anyway
+        return QueryShape({"select": "SELECT", "ask": "ASK"}.get(value, "CONSTRUCT"))
+    message = value if kind == "syntax" else rdflib_message
+    match = (re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL) or
+             re.match(r"line (\d+), column (\d+): (.*)", message, re.DOTALL))
+    if match:
+        raise QueryError(f"{name}:{match.group(1)}:{match.group(2)}: syntax error: "
+                         f"{' '.join(match.group(3).split())}")
+    raise QueryError(f"{name}: syntax error: {' '.join(message.split())}")
+
+
+_FORMS: dict[str, Form] = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph",
+                           "DESCRIBE": "graph"}
 
 
 # ---------------------------------------------------------------- running
@@ -198,22 +227,51 @@ def _form(text: str, name: str) -> Form:
 
 def run(prepared: PreparedQuery, *, store: pyoxigraph.Store | None = None,
         endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-        paths: ProjectPaths | None = None) -> QueryResult:
-    """Run a prepared query on *store* (default: the built dataset) or on *endpoint*."""
-    if endpoint is not None:
-        return _run_remote(prepared, endpoint, timeout)
-    if store is None:
-        from .store import open_store
+        paths: ProjectPaths | None = None, allow_service: bool = False,
+        max_bytes: int = DEFAULT_MAX_BYTES) -> QueryResult:
+    """Run a prepared query on *store*, on the built dataset, or on *endpoint*.
 
-        store = open_store(paths or default_paths())
-    return _run_local(prepared, store)
+    Without *store* the built dataset is queried in a child process stopped after
+    *timeout* seconds and cut off the network unless *allow_service*. With *store* the
+    query runs in this process (no timeout). ``SERVICE`` is refused locally unless
+    *allow_service*; on an endpoint, the endpoint decides.
+    """
+    if not (timeout > 0 and timeout < float("inf")):
+        raise QueryError(f"timeout must be a positive number of seconds, not {timeout}")
+    if endpoint is not None:
+        return _run_remote(prepared, endpoint, timeout, max_bytes)
+    if prepared.service and not allow_service:
+        raise QueryError(f"{prepared.name}: the query uses SERVICE, which sends it to another "
+                         "endpoint; pass --allow-service (allow_service=True) if you mean it")
+    if store is not None:
+        return _run_local(prepared, store)
+    from .build import OUTPUT_FILES
+    from .localrun import run_isolated
+
+    paths = paths or default_paths()
+    kind, value = run_isolated(paths.output / OUTPUT_FILES["dataset_nquads"], prepared.text,
+                               name=prepared.name, timeout=timeout,
+                               allow_network=allow_service)
+    try:
+        if kind == "ask":
+            return AskResult(bool(value), prepared.name)
+        assert isinstance(value, bytes)
+        if kind == "graph":
+            return _graph(value, pyoxigraph.RdfFormat.N_TRIPLES, prepared.name)
+        return _solutions(value, pyoxigraph.QueryResultsFormat.TSV, prepared.name)
+    except (SyntaxError, ValueError) as exc:  # pragma: no cover - our own child's output
+        raise QueryError(f"{prepared.name}: cannot read the query's answer: {exc}") from None
 
 
 def query(name_or_text: str | Path, *, params: Mapping[str, str] | None = None,
           endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-          store: pyoxigraph.Store | None = None,
-          paths: ProjectPaths | None = None) -> QueryResult:
+          store: pyoxigraph.Store | None = None, paths: ProjectPaths | None = None,
+          allow_service: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> QueryResult:
     """Run a catalogue query (by id), a ``.rq`` file or inline SPARQL text.
+
+    The default graph is the union of the named graphs locally, as on ``metrokg serve``;
+    the catalogue's queries match inside ``GRAPH ?g { … }`` so they give the same answers
+    on any endpoint.
 
     Args:
         name_or_text: catalogue id (``"actions-involving"``), path to a ``.rq`` file, or
@@ -221,9 +279,11 @@ def query(name_or_text: str | Path, *, params: Mapping[str, str] | None = None,
         params: values for a catalogue query's parameters (``{"org": "amb"}``); each is
             checked against the parameter's type and bound in its ``VALUES`` block.
         endpoint: a SPARQL 1.1 query endpoint URL; default: the embedded store.
-        timeout: seconds to wait for the endpoint (remote queries only).
+        timeout: seconds the query may take, locally or on the endpoint.
         store: an open pyoxigraph store to reuse (default: load the built dataset).
         paths: the checkout whose catalogue and build are used (default: this one).
+        allow_service: let a local query's ``SERVICE`` reach other endpoints.
+        max_bytes: the largest answer read from *endpoint*.
 
     Returns:
         :class:`SelectResult`, :class:`AskResult` or :class:`GraphResult`.
@@ -233,7 +293,8 @@ def query(name_or_text: str | Path, *, params: Mapping[str, str] | None = None,
         StoreError: no built dataset (run ``metrokg build``).
     """
     prepared = prepare(name_or_text, params=params, paths=paths)
-    return run(prepared, store=store, endpoint=endpoint, timeout=timeout, paths=paths)
+    return run(prepared, store=store, endpoint=endpoint, timeout=timeout, paths=paths,
+               allow_service=allow_service, max_bytes=max_bytes)
 
 
 def _prefixes() -> dict[str, str]:
@@ -244,97 +305,105 @@ def _prefixes() -> dict[str, str]:
 
 def _run_local(prepared: PreparedQuery, store: pyoxigraph.Store) -> QueryResult:
     try:
-        result = store.query(prepared.text)
-    except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"{prepared.name}: {exc}") from None
-    if isinstance(result, pyoxigraph.QueryBoolean):
-        return AskResult(bool(result), prepared.name)
-    if isinstance(result, pyoxigraph.QueryTriples):
-        return GraphResult(tuple(result), prepared.name, _prefixes())
-    variables = tuple(v.value for v in result.variables)
-    rows = tuple(tuple(solution[v] for v in variables) for solution in result)
+        result = store.query(prepared.text, use_default_graph_as_union=True)
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            return AskResult(bool(result), prepared.name)
+        if isinstance(result, pyoxigraph.QueryTriples):
+            return GraphResult(tuple(result), prepared.name, _prefixes())
+        variables = tuple(v.value for v in result.variables)
+        rows = tuple(tuple(solution[v] for v in variables) for solution in result)
+    except Exception as exc:  # the engine's errors: OSError, RuntimeError (unknown function)…
+        raise QueryError(f"{prepared.name}: {_first_line(exc)}") from None
     return SelectResult(variables, rows, prepared.name)
 
 
-def _run_remote(prepared: PreparedQuery, endpoint: str, timeout: float) -> QueryResult:
-    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-    from SPARQLWrapper import SPARQLExceptions as sx
+def _solutions(body: bytes, format: pyoxigraph.QueryResultsFormat, name: str) -> SelectResult:
+    results = pyoxigraph.parse_query_results(body, format)
+    if not isinstance(results, pyoxigraph.QuerySolutions):
+        raise ValueError("a boolean where solutions were expected")
+    variables = tuple(v.value for v in results.variables)
+    rows = tuple(tuple(solution[v] for v in variables) for solution in results)
+    return SelectResult(variables, rows, name)
+
+
+def _graph(body: bytes, format: pyoxigraph.RdfFormat, name: str) -> GraphResult:
+    triples = tuple(q.triple for q in pyoxigraph.parse(body, format=format))
+    return GraphResult(triples, name, _prefixes())
+
+
+_RESULT_TYPES = {
+    "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
+    "application/json": pyoxigraph.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": pyoxigraph.QueryResultsFormat.XML,
+    "application/xml": pyoxigraph.QueryResultsFormat.XML,
+    "text/tab-separated-values": pyoxigraph.QueryResultsFormat.TSV,
+}
+_GRAPH_TYPES = {
+    "text/turtle": pyoxigraph.RdfFormat.TURTLE,
+    "application/n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
+    "text/plain": pyoxigraph.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": pyoxigraph.RdfFormat.RDF_XML,
+}
+
+
+def _run_remote(prepared: PreparedQuery, endpoint: str, timeout: float,
+                max_bytes: int) -> QueryResult:
+    from .http import HttpFailure, request, summary
 
     if not re.match(r"^https?://", endpoint):
         raise QueryError(f"endpoint {endpoint!r} is not an http(s) URL")
-    if timeout <= 0:
-        raise QueryError(f"timeout must be positive, not {timeout}")
-    wrapper = SPARQLWrapper(endpoint)
-    wrapper.setQuery(prepared.text)
-    wrapper.setMethod(POST)
-    # SPARQLWrapper.setTimeout truncates to int and treats 0 as "no timeout" (so 0.5 s
-    # would wait forever): set the attribute it passes to urlopen directly.
-    wrapper.timeout = timeout  # type: ignore[assignment]
-    wrapper.setReturnFormat(TURTLE if prepared.form == "graph" else JSON)
-    where = f"{prepared.name} on {endpoint}"
+    where = f"{prepared.name} on {summary(endpoint, 200)}"
+    accept = ("text/turtle, application/n-triples;q=0.9" if prepared.form == "graph" else
+              "application/sparql-results+json, application/sparql-results+xml;q=0.9")
     try:
-        response = wrapper.query().response
-        body = response.read()
-    except sx.QueryBadFormed as exc:
-        raise QueryError(f"{where}: the endpoint refused the query as malformed: "
-                         f"{_first_line(exc)}") from None
-    except sx.EndPointNotFound:
-        raise QueryError(f"{where}: HTTP 404, no SPARQL endpoint at this URL "
-                         "(Oxigraph serves queries at /query)") from None
-    except sx.Unauthorized:
-        raise QueryError(f"{where}: HTTP 401, the endpoint needs credentials") from None
-    except sx.EndPointInternalError as exc:
-        raise QueryError(f"{where}: HTTP 500, endpoint error: {_first_line(exc)}") from None
-    except sx.SPARQLWrapperException as exc:
-        raise QueryError(f"{where}: {_first_line(exc)}") from None
-    except urllib.error.HTTPError as exc:
-        raise QueryError(f"{where}: HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise QueryError(f"{where}: no answer within {timeout:g} s (raise --timeout "
-                             "or simplify the query)") from None
-        raise QueryError(f"{where}: endpoint unreachable: {exc.reason} "
-                         "(check the URL and that the server runs)") from None
-    except TimeoutError:
-        raise QueryError(f"{where}: no answer within {timeout:g} s (raise --timeout "
-                         "or simplify the query)") from None
-    except (ConnectionError, OSError) as exc:
-        raise QueryError(f"{where}: endpoint unreachable: {exc}") from None
+        reply = request("POST", endpoint, data={"query": prepared.text}, timeout=timeout,
+                        max_bytes=max_bytes, headers={"Accept": accept,
+                                                      "Accept-Encoding": "gzip, deflate"})
+    except HttpFailure as exc:
+        raise QueryError(f"{prepared.name}: {exc}") from None
+    if reply.status != 200:
+        raise QueryError(f"{where}: HTTP {reply.status}{_explain(reply.status)}"
+                         f"{_error_line(reply.body, reply.media_type)}")
+    media = reply.media_type
     try:
         if prepared.form == "graph":
-            triples = tuple(q.triple for q in pyoxigraph.parse(
-                body, format=pyoxigraph.RdfFormat.TURTLE))
-            return GraphResult(triples, prepared.name, _prefixes())
-        data = json.loads(body)
+            if media not in _GRAPH_TYPES:
+                raise ValueError(f"it is {summary(media, 60) or 'untyped'}, not an RDF graph "
+                                 "format (Turtle, N-Triples, RDF/XML)")
+            return _graph(reply.body, _GRAPH_TYPES[media], prepared.name)
+        if media not in _RESULT_TYPES:
+            raise ValueError(f"it is {summary(media, 60) or 'untyped'}, not SPARQL results "
+                             "(JSON, XML or TSV)")
         if prepared.form == "ask":
-            return AskResult(bool(data["boolean"]), prepared.name)
-        variables = tuple(data["head"]["vars"])
-        rows = tuple(tuple(_term(b.get(v)) for v in variables)
-                     for b in data["results"]["bindings"])
-        return SelectResult(variables, rows, prepared.name)
-    except (ValueError, KeyError, TypeError, SyntaxError) as exc:
-        raise QueryError(f"{where}: the endpoint's answer is not valid SPARQL results: "
+            answer = pyoxigraph.parse_query_results(reply.body, _RESULT_TYPES[media])
+            if not isinstance(answer, pyoxigraph.QueryBoolean):
+                raise ValueError("solutions where an ASK answer (a boolean) was expected")
+            return AskResult(bool(answer), prepared.name)
+        return _solutions(reply.body, _RESULT_TYPES[media], prepared.name)
+    except (ValueError, SyntaxError, OSError, RecursionError, MemoryError) as exc:
+        raise QueryError(f"{where}: the answer is not valid SPARQL results: "
                          f"{_first_line(exc)}") from None
 
 
-def _term(binding: Mapping[str, Any] | None) -> Term | None:
-    """A SPARQL 1.1 JSON results binding as a pyoxigraph term."""
-    if binding is None:
-        return None
-    kind, value = binding["type"], binding["value"]
-    if kind == "uri":
-        return pyoxigraph.NamedNode(value)
-    if kind == "bnode":
-        return pyoxigraph.BlankNode(value)
-    if kind in ("literal", "typed-literal"):
-        if "xml:lang" in binding:
-            return pyoxigraph.Literal(value, language=binding["xml:lang"])
-        if "datatype" in binding:
-            return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(binding["datatype"]))
-        return pyoxigraph.Literal(value)
-    raise ValueError(f"unsupported term type {kind!r}")
+def _explain(status: int) -> str:
+    return {400: " (the endpoint refused the query as malformed)",
+            401: " (the endpoint needs credentials)", 403: " (forbidden)",
+            404: " (no SPARQL endpoint at this URL; Oxigraph serves queries at /query)",
+            429: " (too many queries; try again later)",
+            500: " (endpoint error)", 503: " (the endpoint is unavailable)"}.get(status, "")
+
+
+def _error_line(body: bytes, media: str) -> str:
+    """The first line of a plain-text error body; never a whole page."""
+    if media not in ("text/plain", "") or not body:
+        return ""
+    from .http import summary
+
+    line = summary(body[:2000].decode("utf-8", errors="replace"))
+    return f": {line}" if line else ""
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    from .http import summary
+
+    return summary(str(exc)) or type(exc).__name__

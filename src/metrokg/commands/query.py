@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
 from ..catalogue import load_catalogue
-from ..errors import QueryError
+from ..errors import InputError, QueryError
 from ..paths import ProjectPaths, default_paths
 from ..render import GRAPH_FORMATS, TABLE_FORMATS, render
-from ..sparql import DEFAULT_TIMEOUT, GraphResult, prepare
+from ..safetext import printable
+from ..sparql import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, GraphResult, prepare
 from ..sparql import run as run_prepared
 
 EPILOG = """examples:
@@ -20,10 +22,15 @@ EPILOG = """examples:
   metrokg query queries/plan-level-counts.rq --endpoint http://127.0.0.1:7878/query
   metrokg query 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }'
 
-Queries match patterns inside GRAPH ?g { … }: the default graph is empty, so the
-same text gives the same answers locally and on any endpoint.
+Locally the default graph is the union of the named graphs (as on `metrokg serve`);
+the catalogue's queries match inside GRAPH ?g { … }, so the same text gives the same
+answers on any endpoint. A local query runs in a child process, stopped after
+--timeout, with no network access: SERVICE needs --allow-service. From an endpoint at
+most --max-answer MiB are read. CSV/TSV cells that a spreadsheet would run as a
+formula get a leading ' ; control characters never reach the terminal.
 Exit codes: 0 success, 4 no built dataset (run `metrokg build`), 5 query error
-(unknown name, bad parameter, syntax error, endpoint unreachable, timeout, HTTP error)."""
+(unknown name, bad parameter, syntax error, endpoint unreachable, timeout, HTTP error,
+malformed answer, engine crash)."""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,7 +48,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="SPARQL endpoint to query instead of the embedded store "
                         "(Oxigraph server: http://host:7878/query)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"how long the endpoint may take (default {DEFAULT_TIMEOUT:g})")
+                   help=f"how long the query may take, locally or on the endpoint (default "
+                        f"{DEFAULT_TIMEOUT:g})")
+    p.add_argument("--max-answer", type=float, default=DEFAULT_MAX_BYTES / 2**20,
+                   metavar="MIB", help="largest answer read from an endpoint, in MiB (default "
+                                       f"{DEFAULT_MAX_BYTES / 2**20:g})")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let a local query's SERVICE send requests to other endpoints")
     p.add_argument("--format", "-f", choices=TABLE_FORMATS + GRAPH_FORMATS, default=None,
                    help="output format (default: table; turtle for CONSTRUCT/DESCRIBE)")
     p.add_argument("--output", "-o", type=Path, metavar="FILE",
@@ -73,15 +86,36 @@ def run(args: argparse.Namespace) -> int:
     if not args.query:
         raise QueryError("name a query (see `metrokg query --list`), a .rq file or give "
                          "the query text")
+    if not (0 < args.timeout < math.inf):
+        raise InputError("--timeout", f"{args.timeout} is not a positive number of seconds")
+    if not (0 < args.max_answer < math.inf):
+        raise InputError("--max-answer", f"{args.max_answer} is not a positive size in MiB")
     prepared = prepare(args.query, params=_params(args.param), paths=paths)
-    result = run_prepared(prepared, endpoint=args.endpoint, timeout=args.timeout, paths=paths)
+    result = run_prepared(prepared, endpoint=args.endpoint, timeout=args.timeout, paths=paths,
+                          allow_service=args.allow_service,
+                          max_bytes=int(args.max_answer * 2**20))
     fmt = args.format or ("turtle" if isinstance(result, GraphResult) else "table")
     text = render(result, fmt)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        write_atomically(args.output, text)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(printable(text) if sys.stdout.isatty() else text)
     return 0
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write *text* to *path* through a temporary file: never a half-written output."""
+    import os
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise InputError(str(path), f"cannot write the result: {exc.strerror or exc}") from None
 
 
 def _listing(paths: ProjectPaths) -> str:

@@ -9,35 +9,43 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..build import OUTPUT_FILES
-from ..errors import RequestRefused
+from ..errors import RequestRefused, StoreError
 from ..namespaces import DEFAULT_BASE
-from .conneg import RDF_SUFFIXES, RDF_TYPES, choose_language, choose_media_type
+from .conneg import LANGUAGES, RDF_SUFFIXES, RDF_TYPES, choose_language, choose_media_type
 from .dataset import DUMP_TYPES
 from .endpoint import refusal, sparql
+from .linkeddata import graph_bytes
 from .pages import Linker
 from .policy import Limits
 from .sandbox import QueryPool
+from .sdgs import SDG_SCHEME
 from .state import (
     Published,
     dataset_html,
     index_html,
     load_published,
     ontology_html,
+    prefixes,
     query_html,
     resource_html,
     resource_rdf,
 )
+from .views import error_page, sdg_index_page, sdg_page, search_page
 
 __all__ = ["ServeConfig", "create_app"]
 
@@ -55,6 +63,13 @@ class ServeConfig:
     base: str = DEFAULT_BASE
     limits: Limits = field(default_factory=Limits)
     queries: Path | None = None
+    public_url: str = "http://127.0.0.1:8000/"
+    """Where clients reach the site (ends with ``/``): the only source of absolute links
+    the server writes (dump URLs, the service description), never the ``Host`` header."""
+    cors: bool = True
+    """Let pages on other origins read the site and query the endpoint (read-only)."""
+    isolation_required: bool = False
+    """Refuse to start when the query workers cannot be cut off the network."""
 
 
 def _text(status: int, message: str) -> Response:
@@ -81,6 +96,11 @@ class _App:
                                            queries=config.queries)
         self.pool = QueryPool(config.output / OUTPUT_FILES["dataset_nquads"], config.limits)
         await self.pool.start()
+        if self.pool.isolation == "none" and config.isolation_required:
+            await self.pool.close()
+            raise StoreError("the query workers cannot be cut off the network here (no "
+                             "seccomp, no network namespace): listen on 127.0.0.1 only, or "
+                             "see docs/publishing.md")
         try:
             yield
         finally:
@@ -95,6 +115,22 @@ class _App:
         return choose_language(request.headers.get("accept-language"),
                                request.query_params.get("lang"))
 
+    def _linker(self, request: Request) -> Linker:
+        """The linker of this request: a ``?lang=`` choice is carried on every page link."""
+        chosen = request.query_params.get("lang")
+        return replace(self.linker, lang=chosen) if chosen in LANGUAGES else self.linker
+
+    def _refuse(self, request: Request, status: int, message: str) -> Response:
+        """A 4xx as an HTML page with navigation for browsers, as plain text otherwise."""
+        if choose_media_type(request.headers.get("accept"), ["text/plain", "text/html"]) \
+                != "text/html" or self.pub is None:
+            return _text(status, message)
+        body = error_page(status, message, lang=self._lang(request),
+                          linker=self._linker(request))
+        response = self._html(body)
+        response.status_code = status
+        return response
+
     def _html(self, body: str, *, vary: str = "Accept, Accept-Language") -> Response:
         return Response(body, media_type="text/html; charset=utf-8",
                         headers={"Vary": vary,
@@ -107,13 +143,13 @@ class _App:
     async def sparql(self, request: Request) -> Response:
         assert self.pool is not None
         return await sparql(request, self.pool, self.config.limits,
-                            self.config.base + "id/dataset")
+                            self.config.base + "id/dataset", self.config.public_url + "sparql")
 
     async def index(self, request: Request) -> Response:
-        return self._html(index_html(self._pub(), lang=self._lang(request), linker=self.linker))
+        return self._html(index_html(self._pub(), lang=self._lang(request), linker=self._linker(request)))
 
     async def query_page(self, request: Request) -> Response:
-        return self._html(query_html(self._pub(), lang=self._lang(request), linker=self.linker,
+        return self._html(query_html(self._pub(), lang=self._lang(request), linker=self._linker(request),
                                      endpoint="/sparql", limits=self.config.limits))
 
     async def dataset(self, request: Request) -> Response:
@@ -132,9 +168,9 @@ class _App:
                               + ", ".join(_DATASET_TYPES))
         pub = self._pub()
         if media == "text/html":
-            return self._html(dataset_html(pub, lang=self._lang(request), linker=self.linker,
+            return self._html(dataset_html(pub, lang=self._lang(request), linker=self._linker(request),
                                            endpoint="/sparql"))
-        root = str(request.base_url)
+        root = self.config.public_url
         body = pub.dataset(root).serialize(format=_DATASET_TYPES[media], encoding="utf-8")
         return Response(body, media_type=media, headers={"Vary": "Accept"})
 
@@ -158,21 +194,34 @@ class _App:
         if not _SAFE_PATH.match(rel) or any(p in ("..", ".") for p in rel.split("/")):
             return _text(400, "that path is not allowed")
         root = _static_dir().resolve()
-        target = (root / rel).resolve()
-        if not target.is_relative_to(root) or not target.is_file():
-            return _text(404, f"no static file {rel!r}")
+        try:
+            target = (root / rel).resolve()
+            found = target.is_relative_to(root) and target.is_file()
+        except (OSError, ValueError):  # a name too long for the file system, …
+            found = False
+        if not found:
+            return _text(404, "no such static file")
         return FileResponse(target)
 
     async def ontology(self, request: Request) -> Response:
         path = request.url.path
-        if path.endswith(".ttl") or (not path.endswith(".html") and choose_media_type(
-                request.headers.get("accept"), ["text/html", "text/turtle"]) == "text/turtle"):
-            ttl = self.config.output / OUTPUT_FILES["ontology"]
-            if not ttl.is_file():
-                return _text(404, "this build has no ontology.ttl")
-            return FileResponse(ttl, media_type="text/turtle", headers={"Vary": "Accept"})
-        return self._html(await run_in_threadpool(ontology_html, self._pub(),
-                                                  lang=self._lang(request), linker=self.linker))
+        suffix = path.rsplit(".", 1)[-1] if path.startswith("/def.") else ""
+        media = RDF_SUFFIXES.get(suffix, "text/html") if suffix else choose_media_type(
+            request.headers.get("accept"), _RDF_OFFERS)
+        if media is None:
+            return self._refuse(request, 406, "the ontology is available as "
+                                + ", ".join(_RDF_OFFERS))
+        if media != "text/html":
+            pub = self._pub()
+            if not len(pub.ontology):
+                return self._refuse(request, 404, "this build has no ontology.ttl")
+            body = await run_in_threadpool(graph_bytes, pub.ontology, media,
+                                           prefixes(self.config.base))
+            return Response(body, media_type=media, headers={"Vary": "Accept"})
+        response = self._html(await run_in_threadpool(ontology_html, self._pub(),
+                                                       lang=self._lang(request),
+                                                       linker=self._linker(request)))
+        return response
 
     async def resource(self, request: Request) -> Response:
         raw = request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0]
@@ -180,7 +229,7 @@ class _App:
         if ".." in raw or "%2e%2e" in raw.lower() or "\x00" in path or "\\" in path:
             return _text(400, "path traversal is not allowed")
         if not path or not _SAFE_PATH.match(path):
-            return _text(404, "no such resource")
+            return self._refuse(request, 404, "no such resource")
         media: str | None = None
         stem, dot, suffix = path.rpartition(".")
         if dot and suffix in RDF_SUFFIXES:
@@ -190,20 +239,38 @@ class _App:
         pub = self._pub()
         iri = self.config.base + path
         if iri not in pub.site.documents:
-            return _text(404, f"<{iri}> is not described in this dataset")
+            return self._refuse(request, 404, f"<{iri}> is not described in this dataset")
         if media is None:
             media = choose_media_type(request.headers.get("accept"), _RDF_OFFERS)
             if media is None:
-                return _text(406, f"<{iri}> is available as {', '.join(_RDF_OFFERS)}")
+                return self._refuse(request, 406, f"<{iri}> is available as {', '.join(_RDF_OFFERS)}")
         if media == "text/html":
             alternates = {m: f"/{path}.{s}" for m, s in RDF_TYPES.items()}
             body = await run_in_threadpool(resource_html, pub, iri, lang=self._lang(request),
-                                           linker=self.linker, alternates=alternates)
+                                           linker=self._linker(request), alternates=alternates)
             assert body is not None
             return self._html(body)
         data = await run_in_threadpool(resource_rdf, pub, iri, media)
         return Response(data, media_type=media, headers={"Vary": "Accept",
                                                          "Link": f'<{iri}>; rel="describedby"'})
+
+    async def sdg(self, request: Request) -> Response:
+        code = request.path_params.get("code")
+        pub, lang, linker = self._pub(), self._lang(request), self._linker(request)
+        if code is None:
+            return self._html(await run_in_threadpool(sdg_index_page, pub.store, pub.site,
+                                                      lang=lang, linker=linker))
+        iri = SDG_SCHEME + "/" + code
+        body = await run_in_threadpool(sdg_page, pub.store, pub.site, iri, lang=lang,
+                                       linker=linker)
+        if body is None:
+            return self._refuse(request, 404, f"no goal or target {code!r} in the UN SDG list")
+        return self._html(body)
+
+    async def search(self, request: Request) -> Response:
+        pub = self._pub()
+        return self._html(search_page(pub.site, request.query_params.get("q", ""),
+                                      lang=self._lang(request), linker=self._linker(request)))
 
     async def favicon(self, _request: Request) -> Response:
         return Response(status_code=204)
@@ -216,6 +283,7 @@ def create_app(config: ServeConfig) -> Starlette:
     routes = [
         Route("/", state.index),
         Route("/index.html", state.index),
+        Route("/index", state.index),
         Route("/sparql", state.sparql, methods=methods),
         Route("/sparql/", state.sparql, methods=methods),
         Route("/query", state.query_page),
@@ -233,9 +301,51 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/def", state.ontology),
         Route("/def.html", state.ontology),
         Route("/def.ttl", state.ontology),
+        Route("/def.jsonld", state.ontology),
+        Route("/def.nt", state.ontology),
+        Route("/def.rdf", state.ontology),
+        Route("/sdg", state.sdg),
+        Route("/sdg/{code}", state.sdg),
+        Route("/search", state.search),
         Route("/favicon.ico", state.favicon),
         Route("/{path:path}", state.resource),
     ]
-    app = Starlette(routes=routes, lifespan=state.lifespan)
-    return app
+    middleware = [Middleware(_Hardened)]
+    if config.cors:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=["*"],
+                                     allow_methods=["GET", "POST", "HEAD"],
+                                     allow_headers=["Accept", "Content-Type"],
+                                     expose_headers=["MetroKG-Row-Cap", "MetroKG-Truncated",
+                                                     "Retry-After"], max_age=86400))
+    return Starlette(routes=routes, lifespan=state.lifespan, middleware=middleware)
+
+
+class _Hardened:
+    """ASGI middleware: ``nosniff`` on every response; a failure is a 4xx, never a 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def stamped(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, stamped)
+        except (OSError, ValueError, UnicodeError, RequestRefused) as exc:
+            if started:
+                raise
+            status = exc.status if isinstance(exc, RequestRefused) else 400
+            await _text(status, "this request cannot be answered: "
+                                f"{type(exc).__name__}")(scope, receive, stamped)
 

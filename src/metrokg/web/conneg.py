@@ -20,6 +20,7 @@ RDF_TYPES = {
     "text/turtle": "ttl",
     "application/ld+json": "jsonld",
     "application/n-triples": "nt",
+    "application/rdf+xml": "rdf",
 }
 """RDF media types a resource is offered in, with the file suffix of each."""
 

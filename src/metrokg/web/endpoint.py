@@ -8,9 +8,11 @@ with no query answers the service description (Turtle).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from urllib.parse import parse_qsl
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
 
 from ..errors import RequestRefused
@@ -43,12 +45,21 @@ async def _body(request: Request, limits: Limits) -> bytes:
             raise RequestRefused(400, "Content-Length is not a number") from None
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limits.max_body_bytes:
-            raise RequestRefused(413, f"the request body exceeds {limits.max_body_bytes} bytes, "
-                                      "this endpoint's limit")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(limits.request_timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limits.max_body_bytes:
+                    raise RequestRefused(413, f"the request body exceeds "
+                                              f"{limits.max_body_bytes} bytes, this endpoint's "
+                                              "limit")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise RequestRefused(408, f"the request body did not arrive within "
+                                  f"{limits.request_timeout:g} s") from None
+    except ClientDisconnect:
+        raise RequestRefused(400, "the client closed the connection before the body "
+                                  "was complete") from None
     return b"".join(chunks)
 
 
@@ -68,8 +79,11 @@ def _form(text: str) -> list[tuple[str, str]]:
         raise RequestRefused(400, f"the form data cannot be decoded: {exc}") from None
 
 
-async def decode_request(request: Request, limits: Limits) -> Job | None:
-    """Turn a protocol request into a :class:`Job`; ``None`` means "no query" (GET only)."""
+async def decode_request(request: Request, limits: Limits, endpoint: str) -> Job | None:
+    """Turn a protocol request into a :class:`Job`; ``None`` means "no query" (GET only).
+
+    *endpoint* is the endpoint's public address (the base of relative IRIs).
+    """
     if request.method not in ("GET", "POST"):
         raise RequestRefused(405, f"{request.method} is not a SPARQL query operation; use GET "
                                   "or POST")
@@ -112,18 +126,18 @@ async def decode_request(request: Request, limits: Limits) -> Job | None:
         if request.method == "POST":
             raise RequestRefused(400, "the request carries no query")
         return None
-    query = queries[0]
-    precheck(query, limits)
+    query = precheck(queries[0], limits)
     return Job(
         query=query,
         accept=request.headers.get("accept"),
         default_graphs=tuple(v for n, v in params if n == "default-graph-uri"),
         named_graphs=tuple(v for n, v in params if n == "named-graph-uri"),
-        base_iri=str(request.url.replace(query="", fragment="")),
+        base_iri=endpoint,
     )
 
 
-def service_description(endpoint: str, limits: Limits, dataset: str) -> str:
+def service_description(endpoint: str, limits: Limits, dataset: str,
+                        isolation: str = "unknown") -> str:
     """The SPARQL 1.1 Service Description of the endpoint, in Turtle."""
     results = sorted({*SOLUTION_TYPES, *BOOLEAN_TYPES, *GRAPH_TYPES})
     formats = {
@@ -139,10 +153,16 @@ def service_description(endpoint: str, limits: Limits, dataset: str) -> str:
     listed = ", ".join(f"<{formats[m]}>" for m in results if m in formats)
     note = (f"Read-only SPARQL 1.1 query endpoint. Limits: query {limits.max_query_bytes} "
             f"bytes, nesting depth {limits.max_depth}, request body {limits.max_body_bytes} "
-            f"bytes, {limits.timeout:g} s per query (the query is stopped, answer 422), "
-            f"{limits.max_rows} rows per result (header MetroKG-Truncated: true when cut), "
-            f"{limits.workers} queries at once. SERVICE, and FROM / FROM NAMED outside the "
-            "dataset, are refused; nothing is ever fetched.")
+            f"bytes sent within {limits.request_timeout:g} s, {limits.timeout:g} s per query "
+            f"(the query is stopped, answer 422), {limits.max_memory_mb} MiB of memory per "
+            f"query (answer 422), {limits.max_rows} rows per result (header "
+            f"MetroKG-Truncated: true when cut), {limits.max_response_bytes} bytes per "
+            f"answer (answer 422), {limits.workers} queries at once and "
+            f"{limits.client_budget} per client (answer 429 with Retry-After). The default "
+            "graph is the union of the named graphs unless the request names graphs "
+            "(FROM, FROM NAMED, default-graph-uri, named-graph-uri). SERVICE, and graphs "
+            "outside the dataset, are refused; the query workers cannot open network "
+            f"connections (isolation: {isolation}); nothing is ever fetched.")
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix void: <http://rdfs.org/ns/void#> .
@@ -151,7 +171,7 @@ def service_description(endpoint: str, limits: Limits, dataset: str) -> str:
     sd:endpoint <{endpoint}> ;
     sd:supportedLanguage sd:SPARQL11Query ;
     sd:resultFormat {listed} ;
-    sd:feature sd:EmptyGraphs ;
+    sd:feature sd:EmptyGraphs, sd:UnionDefaultGraph ;
     sd:defaultDataset [ a sd:Dataset ; void:inDataset <{dataset}> ] ;
     rdfs:comment {_turtle_string(note)} .
 """
@@ -161,20 +181,46 @@ def _turtle_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-async def sparql(request: Request, pool: QueryPool, limits: Limits, dataset: str) -> Response:
-    """Answer one SPARQL protocol request."""
+async def _disconnected(request: Request) -> None:
+    """Return when the client closes the connection (the request is fully read)."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+async def _run_unless_gone(request: Request, pool: QueryPool, job: Job) -> Reply | None:
+    """Run *job*; ``None`` if the client went away first (the query is then killed)."""
+    client = request.client.host if request.client else ""
+    running = asyncio.ensure_future(pool.run(job, client))
+    gone = asyncio.ensure_future(_disconnected(request))
     try:
-        job = await decode_request(request, limits)
+        await asyncio.wait({running, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+        if not running.done():
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+    return None if running.cancelled() else running.result()
+
+
+async def sparql(request: Request, pool: QueryPool, limits: Limits, dataset: str,
+                 endpoint: str) -> Response:
+    """Answer one SPARQL protocol request; *endpoint* is the public URL of the endpoint."""
+    try:
+        job = await decode_request(request, limits, endpoint)
     except RequestRefused as exc:
         return refusal(exc)
     if job is None:
         accept = request.headers.get("accept")
         if choose_media_type(accept, ["text/turtle", "text/html"]) == "text/html":
             return RedirectResponse("/query", status_code=303)
-        endpoint = str(request.url.replace(query="", fragment=""))
-        return Response(service_description(endpoint, limits, dataset),
+        return Response(service_description(endpoint, limits, dataset, pool.isolation),
                         media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
-    reply: Reply = await pool.run(job)
+    reply = await _run_unless_gone(request, pool, job)
+    if reply is None:  # nobody to answer; the worker was replaced
+        return Response(status_code=499)
     headers = dict(reply.headers)
     headers["Vary"] = "Accept"
     media = reply.media_type

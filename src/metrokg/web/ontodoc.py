@@ -8,17 +8,18 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from .i18n import UI
 from .pages import Linker, page_context, render
 
 __all__ = ["render_ontology"]
 
 _KINDS = (
-    ("Classes", (OWL.Class, RDFS.Class)),
-    ("Object properties", (OWL.ObjectProperty,)),
-    ("Datatype properties", (OWL.DatatypeProperty,)),
-    ("Annotation and other properties", (OWL.AnnotationProperty, RDF.Property)),
-    ("Concept schemes", (SKOS.ConceptScheme,)),
-    ("Concepts", (SKOS.Concept,)),
+    ("classes", (OWL.Class, RDFS.Class)),
+    ("object_properties", (OWL.ObjectProperty,)),
+    ("datatype_properties", (OWL.DatatypeProperty,)),
+    ("other_properties", (OWL.AnnotationProperty, RDF.Property)),
+    ("concept_schemes", (SKOS.ConceptScheme,)),
+    ("concepts", (SKOS.Concept,)),
 )
 
 
@@ -36,12 +37,19 @@ def _text(graph: Graph, term: URIRef, predicates: tuple[URIRef, ...], lang: str)
     return None
 
 
+def _ref(ontology: Graph, term: URIRef, lang: str, linker: Linker) -> dict[str, str | None]:
+    label = _text(ontology, term, (SKOS.prefLabel, RDFS.label), lang)
+    tail = str(term).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return {"text": label or tail, "href": linker.href(str(term)), "iri": str(term)}
+
+
 def render_ontology(ontology: Graph, base: str, *, lang: str, linker: Linker) -> str:
     """The ontology documentation page (``/def``)."""
     vocab = base + "def/"
     seen: set[URIRef] = set()
     sections = []
-    for title, types in _KINDS:
+    for key, types in _KINDS:
+        title = UI[lang][key]
         terms = sorted({s for t in types for s in ontology.subjects(RDF.type, t)
                         if isinstance(s, URIRef) and str(s).startswith(vocab) and s not in seen})
         seen.update(terms)
@@ -57,11 +65,16 @@ def render_ontology(ontology: Graph, base: str, *, lang: str, linker: Linker) ->
                              "href": linker.href(str(p))}
                             for p in ontology.objects(term, RDFS.subClassOf)
                             if isinstance(p, URIRef)],
-                "domain": [str(x) for x in ontology.objects(term, RDFS.domain)],
-                "range": [str(x) for x in ontology.objects(term, RDFS.range)],
+                "domain": [_ref(ontology, x, lang, linker) for x in ontology.objects(term, RDFS.domain)
+                           if isinstance(x, URIRef)],
+                "range": [_ref(ontology, x, lang, linker) for x in ontology.objects(term, RDFS.range)
+                          if isinstance(x, URIRef)],
+                "used_in": [_ref(ontology, x, lang, linker) for x in sorted(
+                    set(ontology.subjects(RDFS.domain, term)) | set(ontology.subjects(RDFS.range, term)))
+                    if isinstance(x, URIRef)],
             })
         if rows:
-            sections.append({"title": title, "rows": rows})
+            sections.append({"title": title, "key": key, "rows": rows})
     ontology_iri = URIRef(base + "def")
     context = page_context(lang, linker, _text(ontology, ontology_iri, (RDFS.label,
                                                                         URIRef(str(DCT) + "title")),

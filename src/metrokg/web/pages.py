@@ -19,54 +19,81 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..namespaces import PREFIXES, RDF
 from .conneg import LANGUAGES
+from .i18n import FALLBACK, TERMS
+from .i18n import UI as _UI
 from .resources import Description, EgoNetwork, Site, Statement, pick_label
 
 __all__ = ["Linker", "embed_json", "page_context", "render", "render_resource"]
 
-UI = {
-    "en": {"statements": "Statements", "incoming": "Linked from", "sources": "Sources",
-           "network": "Partnership network", "measures": "Network measures",
-           "content": "Statements in this graph", "data": "Data", "query": "Query",
-           "dataset": "Dataset", "ontology": "Ontology", "more": "more not shown"},
-    "ca": {"statements": "Afirmacions", "incoming": "Enllaçat des de", "sources": "Fonts",
-           "network": "Xarxa de col·laboració", "measures": "Mesures de xarxa",
-           "content": "Afirmacions d'aquest graf", "data": "Dades", "query": "Consulta",
-           "dataset": "Conjunt de dades", "ontology": "Ontologia", "more": "més no mostrats"},
-    "es": {"statements": "Afirmaciones", "incoming": "Enlazado desde", "sources": "Fuentes",
-           "network": "Red de colaboración", "measures": "Medidas de red",
-           "content": "Afirmaciones de este grafo", "data": "Datos", "query": "Consulta",
-           "dataset": "Conjunto de datos", "ontology": "Ontología", "more": "más no mostrados"},
-}
+UI = _UI
 _MEASURE = re.compile(r"centrality|pagerank|betweenness|eigenvector|closeness|degree|community|broker",
                       re.IGNORECASE)
 
 
+_SDG_IRI = re.compile(r"^http://metadata\.un\.org/sdg(/[0-9]{1,2}(\.[0-9a-z]{1,2})?)?$")
+
+
+def sdg_page_path(iri: str) -> str | None:
+    """The site path of the page of a UN SDG goal or target IRI (``sdg/11``), or ``None``.
+
+    >>> sdg_page_path("http://metadata.un.org/sdg/11.3"), sdg_page_path("http://example.org/")
+    ('sdg/11.3', None)
+    """
+    if not _SDG_IRI.match(iri):
+        return None
+    return "sdg" + iri[len("http://metadata.un.org/sdg"):]
+
+
 @dataclass(frozen=True)
 class Linker:
-    """Turns IRIs into hrefs: local IRIs to this site's pages, external http(s) as they are."""
+    """Turns IRIs into hrefs: local IRIs (and UN SDG IRIs) to this site's pages, other
+    http(s) IRIs as they are."""
 
     base: str
     static_from: str | None = None
     """In the static export: the path of the page being written (links become relative)."""
+    lang: str | None = None
+    """When served: a language chosen with ``?lang=``, carried on every page link."""
+    tree: str = ""
+    """In the static export: the language folder of the page being written (``ca/``)."""
+    root_lang: str = "en"
+    """In the static export: the language written at the root (no folder)."""
 
     def page_path(self, iri: str) -> str:
         """Path of the page of a local IRI, relative to the site root (no suffix)."""
+        if not iri.startswith(self.base):
+            sdg = sdg_page_path(iri)
+            if sdg is not None:
+                return sdg
         path = iri[len(self.base):].split("#", 1)[0]
         return path or "index"
 
     def href(self, iri: str) -> str | None:
-        if iri.startswith(self.base):
+        if iri.startswith(self.base) or sdg_page_path(iri) is not None:
             fragment = "#" + iri.split("#", 1)[1] if "#" in iri else ""
-            return self.path(self.page_path(iri), ".html") + fragment
+            return self.page(self.page_path(iri)) + fragment
         if iri.startswith(("http://", "https://")):
             return iri
         return None
 
+    def page(self, site_path: str, *, lang: str | None = None) -> str:
+        """A link to the page at *site_path* (``id/org/amb``, ``index``), in *lang* if given
+        (the static export's language folders, or ``?lang=`` when served)."""
+        if self.static_from is None:
+            chosen = lang or self.lang
+            target = "/" if site_path == "index" else "/" + site_path.lstrip("/")
+            return target + (f"?lang={chosen}" if chosen else "")
+        tree = self.tree if lang is None else ("" if lang == self.root_lang else lang + "/")
+        return self._relative(tree + site_path.lstrip("/") + ".html")
+
     def path(self, site_path: str, suffix: str = "") -> str:
-        """A link to *site_path* (relative to the site root) from the current page."""
+        """A link to a file at *site_path* (relative to the site root) from the current page."""
         if self.static_from is None:
             return "/" + site_path.lstrip("/")
-        target = site_path.lstrip("/") + suffix
+        return self._relative(site_path.lstrip("/") + suffix)
+
+    def _relative(self, target: str) -> str:
+        assert self.static_from is not None
         start = posixpath.dirname(self.static_from)
         return posixpath.relpath(target, start or ".")
 
@@ -101,27 +128,62 @@ def _curie(iri: str) -> str:
     return iri
 
 
+def term_label(site: Site, iri: str, lang: str) -> str:
+    """The name of a vocabulary term in *lang*: the ontology's label, a reused term's
+    name from :data:`~metrokg.web.i18n.TERMS`, else its CURIE."""
+    if iri in site.labels:
+        return pick_label(site, iri, lang)
+    names = TERMS.get(iri)
+    if names:
+        return names.get(lang, names["en"])
+    return _curie(iri)
+
+
+def label_of(site: Site, iri: str, lang: str) -> dict[str, str | None]:
+    """``{"text", "lang"}``: the label of *iri* in *lang*, or in the first fallback language
+    that has one (``lang`` tells which, so the page can mark it)."""
+    found = site.labels.get(iri)
+    if found:
+        for candidate in (*FALLBACK.get(lang, FALLBACK["en"]), ""):
+            if candidate in found:
+                return {"text": found[candidate], "lang": candidate or None}
+        code, text = next(iter(found.items()))
+        return {"text": text, "lang": code or None}
+    return {"text": pick_label(site, iri, lang), "lang": None}
+
+
 def page_context(lang: str, linker: Linker, title: str, path: str) -> dict[str, object]:
     """What every page needs: language, UI strings, navigation links."""
+    server = linker.static_from is None
     return {
         "lang": lang, "ui": UI[lang], "title": title, "languages": LANGUAGES,
-        "nav": {"home": linker.path("index", ".html"), "query": linker.path("query", ".html"),
-                "dataset": linker.path("dataset", ".html"), "ontology": linker.path("def", ".html"),
+        "lang_links": {code: (f"?lang={code}" if server else linker.page(path, lang=code))
+                       for code in LANGUAGES},
+        "fallback": [code for code in FALLBACK[lang][1:]],
+        "nav": {"home": linker.page("index"), "query": linker.page("query"),
+                "dataset": linker.page("dataset"), "ontology": linker.page("def"),
+                "sdgs": linker.page("sdg"), "search": linker.page("search"),
                 "explorer": linker.path("explorer.html"),
-                "css": linker.path("static/site.css")},
-        "static": linker.static_from is not None, "path": path,
+                "css": linker.path("static/site.css"),
+                "site_js": linker.path("static/site.js")},
+        "static": not server, "path": path,
     }
 
 
 def _value(term: object, site: Site, lang: str, linker: Linker) -> dict[str, object]:
     if isinstance(term, ox.NamedNode):
-        return {"text": pick_label(site, term.value, lang) if site.is_local(term.value)
-                or term.value in site.labels else _curie(term.value),
-                "href": linker.href(term.value), "iri": term.value}
+        if site.is_local(term.value) or term.value in site.labels:
+            label = label_of(site, term.value, lang)
+            text, value_lang = label["text"], label["lang"]
+        else:
+            text, value_lang = _curie(term.value), None
+        return {"text": text, "lang": value_lang, "href": linker.href(term.value),
+                "iri": term.value}
     if isinstance(term, ox.Literal):
         note = term.language or ("" if term.datatype.value.endswith("#string")
                                  else _curie(term.datatype.value))
-        return {"text": term.value, "href": None, "note": note, "literal": True}
+        return {"text": term.value, "href": None, "note": note, "literal": True,
+                "lang": term.language or None}
     if isinstance(term, ox.BlankNode):
         return {"text": "_:" + term.value, "href": None}
     return {"text": str(term), "href": None}
@@ -147,57 +209,102 @@ def _ego_svg(ego: EgoNetwork, site: Site, lang: str, linker: Linker) -> dict[str
     return {"size": size, "nodes": nodes, "edges": edges}
 
 
+INCOMING_PER_PROPERTY = 60
+"""How many incoming links of one property a page lists (the rest: a count and a query)."""
+
+
 def render_resource(site: Site, description: Description, *, lang: str, linker: Linker,
-                    jsonld: str, ego: EgoNetwork | None, alternates: dict[str, str]) -> str:
-    """The HTML page of one resource."""
+                    jsonld: str, ego: EgoNetwork | None, alternates: dict[str, str],
+                    extra: dict[str, object] | None = None,
+                    notes: dict[str, int] | None = None) -> str:
+    """The HTML page of one resource: statements grouped by property (with the statements
+    of hash IRIs and blank nodes it points to inline, as qualifiers), incoming links grouped
+    by property with counts, sources as footnotes. *extra* adds a view above (plan tree,
+    organisation profile …); *notes* are footnotes that view already numbered."""
     iri = description.iri
-    footnotes: dict[str, int] = {}
+    footnotes: dict[str, int] = dict(notes or {})
 
     def note(graph: str | None) -> int | None:
         if graph is None or graph not in site.sources:
             return None
         return footnotes.setdefault(graph, len(footnotes) + 1)
 
-    def rows(statements: tuple[Statement, ...]) -> list[dict[str, object]]:
-        out: list[dict[str, object]] = []
-        for st in sorted(statements, key=lambda s: (s.subject != iri, s.subject,
-                                                    s.predicate != str(RDF.type), s.predicate)):
-            out.append({"subject": st.subject if st.subject != iri else "",
-                        "subject_href": linker.href(st.subject) if st.subject != iri else None,
-                        "predicate": _curie(st.predicate), "predicate_href":
-                        linker.href(st.predicate),
-                        "value": _value(st.value, site, lang, linker), "note": note(st.graph)})
-        return out
+    by_subject: dict[str, list[Statement]] = {}
+    for st in description.statements:
+        by_subject.setdefault(st.subject, []).append(st)
 
-    statements = rows(description.statements)
-    measures = [row for row, st in zip(statements, sorted(
-        description.statements, key=lambda s: (s.subject != iri, s.subject,
-                                               s.predicate != str(RDF.type), s.predicate)),
-        strict=True) if _MEASURE.search(st.predicate.rsplit("/", 1)[-1])]
-    incoming = [{"href": linker.href(st.subject), "text": pick_label(site, st.subject, lang),
-                 "predicate": _curie(st.predicate), "note": note(st.graph)}
-                for st in description.incoming]
-    content = rows(description.graph_content)
-    sources = []
-    for graph, number in footnotes.items():
+    def groups(subject: str, depth: int = 0) -> list[dict[str, object]]:
+        out: dict[str, dict[str, object]] = {}
+        for st in sorted(by_subject.get(subject, ()), key=lambda s: (
+                s.predicate != str(RDF.type), term_label(site, s.predicate, lang).lower())):
+            group = out.setdefault(st.predicate, {
+                "predicate": term_label(site, st.predicate, lang), "curie": _curie(st.predicate),
+                "predicate_href": linker.href(st.predicate), "values": []})
+            inner = _text_of(st.value)
+            value = _value(st.value, site, lang, linker)
+            qualifiers = (groups(inner, depth + 1) if inner in by_subject and inner != subject
+                          and depth < 3 else [])
+            values = group["values"]
+            assert isinstance(values, list)
+            if any(v["value"] == value for v in values):
+                continue
+            values.append({"value": value, "note": note(st.graph), "qualifiers": qualifiers})
+        return list(out.values())
+
+    statements = groups(iri)
+    measures = [g for g in statements if _MEASURE.search(str(g["curie"]).rsplit(":", 1)[-1])]
+    incoming_groups: dict[str, dict[str, object]] = {}
+    for st in description.incoming:
+        group = incoming_groups.setdefault(st.predicate, {
+            "predicate": term_label(site, st.predicate, lang), "curie": _curie(st.predicate),
+            "rows": [], "count": description.incoming_counts.get(st.predicate, 0)})
+        rows = group["rows"]
+        assert isinstance(rows, list)
+        if len(rows) < INCOMING_PER_PROPERTY:
+            rows.append({"href": linker.href(st.subject), **label_of(site, st.subject, lang),
+                         "note": note(st.graph)})
+    for group in incoming_groups.values():
+        rows = group["rows"]
+        assert isinstance(rows, list)
+        rows.sort(key=lambda r: str(r["text"]).lower())
+    content = [{"subject": st.subject, "subject_href": linker.href(st.subject),
+                "predicate": term_label(site, st.predicate, lang),
+                "value": _value(st.value, site, lang, linker)}
+               for st in description.graph_content]
+    title = pick_label(site, iri, lang)
+    acronym = site.acronyms.get(iri)
+    context = page_context(lang, linker, title, linker.page_path(iri))
+    context.update(
+        iri=iri, acronym=acronym if acronym != title else None,
+        title_lang=label_of(site, iri, lang)["lang"],
+        types=[{**_value(ox.NamedNode(t), site, lang, linker),
+                "text": term_label(site, t, lang)} for t in site.types.get(iri, ())],
+        names={code: site.labels.get(iri, {}).get(code) for code in LANGUAGES},
+        statements=statements, incoming=list(incoming_groups.values()),
+        incoming_total=description.incoming_total,
+        content=content, measures=measures, jsonld=embed_json(jsonld),
+        ego=_ego_svg(ego, site, lang, linker) if ego else None, alternates=alternates,
+        **(extra or {}),
+    )
+    context["sources"] = _sources(site, footnotes, lang, linker)
+    return render("resource.html", **context)
+
+
+def _text_of(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode | ox.BlankNode) else ""
+
+
+def _sources(site: Site, footnotes: dict[str, int], lang: str, linker: Linker
+             ) -> list[dict[str, object]]:
+    sources: list[dict[str, object]] = []
+    for graph, number in sorted(footnotes.items(), key=lambda kv: kv[1]):
         src = site.sources[graph]
         sources.append({"number": number, "quote": src.quote, "url": src.url,
                         "citation": src.citation, "graph_href": linker.href(graph),
                         "document": ({"text": pick_label(site, src.document, lang),
                                       "href": linker.href(src.document)}
                                      if src.document else None)})
-    title = pick_label(site, iri, lang)
-    acronym = site.acronyms.get(iri)
-    context = page_context(lang, linker, title, linker.page_path(iri))
-    context.update(
-        iri=iri, acronym=acronym if acronym != title else None,
-        types=[_value(ox.NamedNode(t), site, lang, linker) for t in site.types.get(iri, ())],
-        names={code: site.labels.get(iri, {}).get(code) for code in LANGUAGES},
-        statements=statements, incoming=incoming, incoming_total=description.incoming_total,
-        content=content, sources=sources, measures=measures, jsonld=embed_json(jsonld),
-        ego=_ego_svg(ego, site, lang, linker) if ego else None, alternates=alternates,
-    )
-    return render("resource.html", **context)
+    return sources
 
 
 def compact_json(data: object) -> str:

@@ -17,20 +17,27 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..build import OUTPUT_FILES
 from ..errors import InputError
-from .conneg import RDF_TYPES
-from .pages import Linker
+from ..namespaces import SKOS
+from .conneg import LANGUAGES, RDF_TYPES
+from .linkeddata import graph_bytes
+from .pages import Linker, sdg_page_path
 from .policy import Limits
+from .sdgs import SDG_SCHEME
 from .state import (
     Published,
     dataset_html,
     index_html,
     ontology_html,
+    prefixes,
     query_html,
     resource_html,
     resource_rdf,
 )
+from .views import error_page, sdg_index_page, sdg_page
 
 __all__ = ["APACHE_RULES", "NGINX_RULES", "PublishResult", "publish_site"]
 
@@ -40,6 +47,7 @@ Options -MultiViews -Indexes
 AddType text/turtle .ttl
 AddType application/ld+json .jsonld
 AddType application/n-triples .nt
+AddType application/rdf+xml .rdf
 AddType application/trig .trig
 AddType application/n-quads .nq
 AddCharset utf-8 .html .ttl .jsonld .nt .txt
@@ -47,6 +55,7 @@ AddCharset utf-8 .html .ttl .jsonld .nt .txt
   Header merge Vary Accept
   Header set X-Content-Type-Options nosniff
 </IfModule>
+ErrorDocument 404 /404.html
 RewriteEngine On
 RewriteRule ^\\.well-known/void$ dataset.ttl [T=text/turtle,L]
 RewriteRule ^id/dataset$ dataset.html [R=303,L]
@@ -59,6 +68,9 @@ RewriteRule ^(.+)$ $1.jsonld [L]
 RewriteCond %{HTTP_ACCEPT} application/n-triples
 RewriteCond %{REQUEST_FILENAME}.nt -f
 RewriteRule ^(.+)$ $1.nt [L]
+RewriteCond %{HTTP_ACCEPT} application/rdf\\+xml
+RewriteCond %{REQUEST_FILENAME}.rdf -f
+RewriteRule ^(.+)$ $1.rdf [L]
 RewriteCond %{REQUEST_FILENAME}.html -f
 RewriteRule ^(.+)$ $1.html [L]
 """
@@ -72,6 +84,7 @@ map $http_accept $metrokg_suffix {
     "~*text/turtle"              ".ttl";
     "~*application/ld\\+json"     ".jsonld";
     "~*application/n-triples"    ".nt";
+    "~*application/rdf\\+xml"     ".rdf";
 }
 
 # server {
@@ -82,6 +95,7 @@ map $http_accept $metrokg_suffix {
         text/turtle             ttl;
         application/ld+json     jsonld;
         application/n-triples   nt;
+        application/rdf+xml     rdf;
         application/trig        trig;
         application/n-quads     nq;
         application/json        json;
@@ -91,6 +105,7 @@ map $http_accept $metrokg_suffix {
     charset_types text/turtle application/n-triples application/ld+json text/plain;
     location = /.well-known/void { default_type text/turtle; try_files /dataset.ttl =404; }
     location = /id/dataset { return 303 /dataset.html; }
+    error_page 404 /404.html;
     location / {
         add_header Vary Accept always;
         add_header X-Content-Type-Options nosniff always;
@@ -121,6 +136,9 @@ def _write(root: Path, rel: str, data: str | bytes) -> int:
 def publish_site(pub: Published, out: Path, *, lang: str = "en", site_root: str | None = None,
                  progress: Callable[[str], None] = lambda _m: None) -> PublishResult:
     """Export the site of *pub* into *out*, atomically (temp folder, then rename).
+
+    Pages are written in *lang* at the root and in the other two languages under ``ca/``,
+    ``es/`` or ``en/``; each page's language links lead to the same page in the others.
 
     *site_root* is the public address of the site (defaults to the IRI base), used in
     VoID/DCAT for download and endpoint addresses.
@@ -165,36 +183,60 @@ def _export(pub: Published, root: Path, *, lang: str, site_root: str,
         files_written += 1
 
     documents = sorted(pub.site.documents)
-    progress(f"writing {len(documents)} resources")
+    sdgs = sorted({q.subject.value for q in pub.store.quads_for_pattern(
+        None, ox.NamedNode(str(SKOS.inScheme)), ox.NamedNode(SDG_SCHEME), None)
+        if isinstance(q.subject, ox.NamedNode) and sdg_page_path(q.subject.value)})
+    progress(f"writing {len(documents)} resources and {len(sdgs)} SDG pages in "
+             f"{len(LANGUAGES)} languages")
+    plain = Linker(pub.base)
     for iri in documents:
-        linker = Linker(pub.base)
-        rel = linker.page_path(iri)
+        rel = plain.page_path(iri)
         if rel == "def":
             continue  # the ontology IRI: documentation page below
-        static = Linker(pub.base, static_from=rel + ".html")
-        alternates = {m: static.path(rel, "." + s) for m, s in RDF_TYPES.items()}
-        html = resource_html(pub, iri, lang=lang, linker=static, alternates=alternates)
-        if html is None:
-            continue
-        put(rel + ".html", html)
-        pages += 1
         for media, suffix in RDF_TYPES.items():
             data = resource_rdf(pub, iri, media)
             if data is not None:
                 put(f"{rel}.{suffix}", data)
-    progress("writing site pages, dumps and metadata")
-    top = Linker(pub.base, static_from="index.html")
-    put("index.html", index_html(pub, lang=lang, linker=top))
-    put("query.html", query_html(pub, lang=lang, linker=Linker(pub.base, static_from="query.html"),
-                                 endpoint=site_root + "sparql", limits=Limits()))
-    put("dataset.html", dataset_html(pub, lang=lang, linker=Linker(pub.base,
-                                                                   static_from="dataset.html"),
-                                     endpoint=None))
-    put("def.html", ontology_html(pub, lang=lang, linker=Linker(pub.base, static_from="def.html")))
-    pages += 4
+    for code in (lang, *(c for c in LANGUAGES if c != lang)):
+        tree = "" if code == lang else code + "/"
+
+        def linker(page: str, tree: str = tree) -> Linker:
+            return Linker(pub.base, static_from=tree + page, tree=tree, root_lang=lang)
+
+        for iri in documents:
+            rel = plain.page_path(iri)
+            if rel == "def":
+                continue
+            static = linker(rel + ".html")
+            alternates = {m: static.path(rel, "." + s) for m, s in RDF_TYPES.items()}
+            html = resource_html(pub, iri, lang=code, linker=static, alternates=alternates)
+            if html is None:
+                continue
+            put(tree + rel + ".html", html)
+            pages += 1
+        for iri in sdgs:
+            rel = plain.page_path(iri)
+            html = sdg_page(pub.store, pub.site, iri, lang=code, linker=linker(rel + ".html"))
+            if html is not None:
+                put(tree + rel + ".html", html)
+                pages += 1
+        put(tree + "sdg.html", sdg_index_page(pub.store, pub.site, lang=code,
+                                              linker=linker("sdg.html")))
+        put(tree + "index.html", index_html(pub, lang=code, linker=linker("index.html")))
+        put(tree + "query.html", query_html(pub, lang=code, linker=linker("query.html"),
+                                            endpoint=site_root + "sparql", limits=Limits()))
+        put(tree + "dataset.html", dataset_html(pub, lang=code, linker=linker("dataset.html"),
+                                                endpoint=None))
+        put(tree + "def.html", ontology_html(pub, lang=code, linker=linker("def.html")))
+        put(tree + "404.html", error_page(404, "", lang=code, linker=linker("404.html")))
+        pages += 6
+    progress("writing dumps and metadata")
     ontology = pub.output / OUTPUT_FILES["ontology"]
     if ontology.is_file():
         put("def.ttl", ontology.read_bytes())
+        for media, suffix in RDF_TYPES.items():
+            if suffix != "ttl":
+                put(f"def.{suffix}", graph_bytes(pub.ontology, media, prefixes(pub.base)))
     dataset = pub.dataset(site_root)
     put("dataset.ttl", dataset.serialize(format="turtle", encoding="utf-8"))
     put("dataset.jsonld", dataset.serialize(format="json-ld", encoding="utf-8"))

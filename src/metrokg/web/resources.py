@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..namespaces import DCTERMS, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
+from .i18n import FALLBACK
 
 __all__ = [
     "Description", "EgoNetwork", "Site", "Source", "Statement", "describe", "ego_network",
@@ -130,10 +131,11 @@ def _load_sources(store: ox.Store, provenance: ox.NamedNode, base: str
 
 
 def pick_label(site: Site, iri: str, lang: str) -> str:
-    """The best name of *iri* in *lang* (falling back through en, es, ca, any, local name)."""
+    """The best name of *iri* in *lang* (falling back in the order of
+    :data:`~metrokg.web.i18n.FALLBACK`, then any language, then the local name)."""
     found = site.labels.get(iri)
     if found:
-        for candidate in (lang, *_PREFERRED, ""):
+        for candidate in (*FALLBACK.get(lang, (lang, *_PREFERRED)), ""):
             if candidate in found:
                 return found[candidate]
         return next(iter(found.values()))
@@ -161,15 +163,18 @@ class Description:
     incoming: tuple[Statement, ...]
     incoming_total: int
     graph_content: tuple[Statement, ...] = ()
+    incoming_counts: dict[str, int] = field(default_factory=dict)
+    """Incoming links per property (all of them, also those not listed)."""
 
 
 def _graph_name(g: object) -> str | None:
     return g.value if isinstance(g, ox.NamedNode) else None
 
 
-def describe(store: ox.Store, iri: str, *, max_incoming: int = 300,
+def describe(store: ox.Store, iri: str, *, max_incoming: int | None = 100,
              max_content: int | None = 2000) -> Description:
-    """Statements about *iri* and its hash IRIs, links to it, and, for a graph, its content."""
+    """Statements about *iri* and its hash IRIs, links to it (up to *max_incoming* per
+    property, all counted), and, for a graph, its content."""
     statements: list[Statement] = []
     subjects: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
     seen = {iri}
@@ -187,11 +192,14 @@ def describe(store: ox.Store, iri: str, *, max_incoming: int = 300,
                 seen.add(obj.value)
                 subjects.append(obj)
     incoming: list[Statement] = []
+    counts: dict[str, int] = defaultdict(int)
     total = 0
     for quad in store.quads_for_pattern(None, None, ox.NamedNode(iri), None):
         total += 1
-        if len(incoming) < max_incoming:
-            incoming.append(Statement(_text(quad.subject), quad.predicate.value, quad.subject,
+        predicate = quad.predicate.value
+        counts[predicate] += 1
+        if max_incoming is None or counts[predicate] <= max_incoming:
+            incoming.append(Statement(_text(quad.subject), predicate, quad.subject,
                                       _graph_name(quad.graph_name)))
     content: list[Statement] = []
     if store.contains_named_graph(ox.NamedNode(iri)):
@@ -199,19 +207,53 @@ def describe(store: ox.Store, iri: str, *, max_incoming: int = 300,
             if max_content is not None and len(content) >= max_content:
                 break
             content.append(Statement(_text(quad.subject), quad.predicate.value, quad.object, iri))
-    return Description(iri, tuple(statements), tuple(incoming), total, tuple(content))
+    return Description(iri, tuple(statements), tuple(incoming), total, tuple(content),
+                       dict(counts))
 
 
-def resource_triples(description: Description) -> list[ox.Triple]:
-    """The RDF served for a resource: its statements (and a graph's content), deduplicated."""
+def resource_triples(description: Description, store: ox.Store | None = None
+                     ) -> list[ox.Triple]:
+    """The RDF served for a resource (as Pubby and LodView serve it): its statements (and a
+    graph's content), the statements that link to it, and, given the *store*, the labels of
+    the resources it links to and is linked from; deduplicated."""
     out: dict[ox.Triple, None] = {}
-    for statement in (*description.statements, *description.graph_content):
+    linked: dict[str, None] = {}
+    here = ox.NamedNode(description.iri)
+    rows = [(st, False) for st in (*description.statements, *description.graph_content)]
+    rows += [(st, True) for st in description.incoming]
+    incoming_subjects = {st.subject for st in description.incoming}
+    for statement, incoming in rows:
         subject: ox.NamedNode | ox.BlankNode = (
             ox.BlankNode(statement.subject) if not statement.subject.startswith(("http:", "https:",
                                                                                   "urn:"))
             else ox.NamedNode(statement.subject))
-        out[ox.Triple(subject, ox.NamedNode(statement.predicate), statement.value)] = None
+        value = here if incoming else statement.value
+        if incoming:
+            linked[statement.subject] = None
+        elif isinstance(value, ox.NamedNode):
+            linked[value.value] = None
+        out[ox.Triple(subject, ox.NamedNode(statement.predicate), value)] = None
+    if store is not None:
+        for iri in [i for i in linked if i in incoming_subjects]:
+            node = ox.NamedNode(iri) if iri.startswith(("http:", "https:", "urn:")) else None
+            if node is None or _has_label(store, node):
+                continue
+            # an n-ary node linking here (a membership, an involvement): its statements too
+            for quad in store.quads_for_pattern(node, None, None, None):
+                out[ox.Triple(node, quad.predicate, quad.object)] = None
+                if isinstance(quad.object, ox.NamedNode):
+                    linked.setdefault(quad.object.value, None)
+        for iri in linked:
+            node = ox.NamedNode(iri)
+            for predicate in (str(SKOS.prefLabel), str(RDFS.label)):
+                for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None):
+                    out[ox.Triple(node, quad.predicate, quad.object)] = None
     return list(out)
+
+
+def _has_label(store: ox.Store, node: ox.NamedNode) -> bool:
+    return any(True for predicate in (str(SKOS.prefLabel), str(RDFS.label))
+               for _ in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None))
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,24 @@
-"""SPARQL results written out: JSON, XML, CSV and TSV for solutions; RDF formats for graphs.
+"""SPARQL results as the endpoint serves them: which media types, written by whom.
 
-Written here (not with pyoxigraph's serialisers) so that a row cap can cut the stream
-after *n* rows and still produce a complete, well-formed document. The formats follow
-the W3C recommendations "SPARQL 1.1 Query Results JSON Format", "... XML Format" and
-"... CSV and TSV Formats".
+Solutions and booleans are written by :mod:`metrokg.render` (pyoxigraph's SPARQL results
+serialisers, the same as ``metrokg query``); graphs by pyoxigraph's RDF writers. The
+formats follow the W3C recommendations "SPARQL 1.1 Query Results JSON Format",
+"... XML Format" and "... CSV and TSV Formats".
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
+
+from ..render import write_boolean as _write_boolean
+from ..render import write_solutions as _write_solutions
 
 __all__ = [
     "BOOLEAN_TYPES", "GRAPH_TYPES", "SOLUTION_TYPES", "write_boolean", "write_graph",
     "write_solutions",
 ]
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 SOLUTION_TYPES = (
     "application/sparql-results+json",
@@ -50,73 +47,17 @@ GRAPH_TYPES = {
 }
 """Media types offered for CONSTRUCT and DESCRIBE results, the default first."""
 
+_FORMATS = {"text/csv": "csv", "text/tab-separated-values": "tsv"}
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
-def _json_term(term: Term) -> dict[str, object]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, object] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                        "predicate": _json_term(term.predicate),
-                                        "object": _json_term(term.object)}}
-
-
-def _xml_term(term: Term) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{xml_escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{xml_escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{xml_escape(term.value)}</literal>"
-        if term.datatype.value != XSD_STRING:
-            return (f"<literal datatype={quoteattr(term.datatype.value)}>"
-                    f"{xml_escape(term.value)}</literal>")
-        return f"<literal>{xml_escape(term.value)}</literal>"
-    return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>"
-            f"{_xml_term(term.predicate)}</predicate><object>{_xml_term(term.object)}"
-            "</object></triple>")
-
-
-def _csv_field(term: Term | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        text = "_:" + term.value
-    elif isinstance(term, ox.NamedNode | ox.Literal):
-        text = term.value
-    else:
-        text = str(term)
-    if any(c in text for c in ',"\r\n'):
-        text = '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _tsv_field(term: Term | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.Literal):
-        lexical = (term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                   .replace("\r", "\\r").replace("\t", "\\t"))
-        if term.language:
-            return f'"{lexical}"@{term.language}'
-        if term.datatype.value == XSD_STRING:
-            return f'"{lexical}"'
-        return f'"{lexical}"^^<{term.datatype.value}>'
-    return str(term)  # <iri>, _:b, << triple >> in N-Triples syntax
+def _format(media_type: str) -> str:
+    return _FORMATS.get(media_type, "xml" if media_type.endswith("xml") else "json")
 
 
 def write_solutions(variables: Sequence[str], rows: Iterable[Sequence[Term | None]],
-                    media_type: str) -> bytes:
+                    media_type: str, *, max_bytes: int | None = None) -> bytes:
     """Serialise SELECT results (already capped by the caller) as *media_type*.
 
     >>> row = [ox.NamedNode("http://x/a"), ox.Literal("a,b", language="en")]
@@ -125,43 +66,16 @@ def write_solutions(variables: Sequence[str], rows: Iterable[Sequence[Term | Non
     >>> write_solutions(["s", "l"], [row], "text/tab-separated-values")
     b'?s\\t?l\\n<http://x/a>\\t"a,b"@en\\n'
     """
-    if media_type in ("text/csv",):
-        lines = [",".join(_csv_field(None if v is None else ox.Literal(v)) for v in variables)]
-        lines += [",".join(_csv_field(t) for t in row) for row in rows]
-        return ("\r\n".join(lines) + "\r\n").encode()
-    if media_type == "text/tab-separated-values":
-        lines = ["\t".join("?" + v for v in variables)]
-        lines += ["\t".join(_tsv_field(t) for t in row) for row in rows]
-        return ("\n".join(lines) + "\n").encode()
-    if media_type.endswith("xml"):
-        parts = ['<?xml version="1.0" encoding="UTF-8"?>\n'
-                 '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
-        parts += [f"<variable name={quoteattr(v)}/>" for v in variables]
-        parts.append("</head><results>")
-        for row in rows:
-            parts.append("<result>")
-            parts += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                      for v, t in zip(variables, row, strict=True) if t is not None]
-            parts.append("</result>")
-        parts.append("</results></sparql>\n")
-        return "".join(parts).encode()
-    bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-                for row in rows]
-    return json.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}},
-                      ensure_ascii=False).encode()
+    return _write_solutions(variables, rows, _format(media_type), max_bytes=max_bytes)
 
 
 def write_boolean(value: bool, media_type: str) -> bytes:
     """Serialise an ASK result.
 
     >>> write_boolean(True, "application/sparql-results+json")
-    b'{"head": {}, "boolean": true}'
+    b'{"head":{},"boolean":true}'
     """
-    if media_type.endswith("xml"):
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/'
-                f'sparql-results#"><head/><boolean>{str(value).lower()}</boolean></sparql>\n'
-                ).encode()
-    return json.dumps({"head": {}, "boolean": value}).encode()
+    return _write_boolean(value, _format(media_type))
 
 
 def write_graph(triples: Iterable[ox.Triple], media_type: str,

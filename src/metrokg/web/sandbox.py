@@ -3,9 +3,14 @@
 pyoxigraph has no query timeout and a hostile query can crash the process that runs
 it, so the server never evaluates a stranger's query itself. A :class:`QueryPool` keeps
 ``workers`` processes, each with its own copy of the store loaded from the built
-N-Quads dump. A query that outlives ``timeout`` gets its worker killed (SIGKILL) and
-replaced; a worker that dies answers its client with a 4xx and is replaced too. The
-event loop only waits on pipes, so other clients keep being answered meanwhile.
+N-Quads dump. Each worker is cut off the network before it loads anything
+(:func:`metrokg.isolation.isolate`: ``SERVICE`` cannot connect anywhere, whatever the
+policy's parser thought of the text) and runs under an address-space limit. A query
+that outlives ``timeout`` gets its worker killed (SIGKILL) and replaced; a worker that
+dies (memory limit, engine crash) answers its client with a 4xx and is replaced too;
+a query whose client goes away is killed the same way. The event loop only waits on
+pipes, so other clients keep being answered meanwhile. Why this pool and not pebble's:
+docs/decisions/0104-query-pool.md.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import math
 import multiprocessing
 import signal
 import sys
@@ -56,10 +62,11 @@ class Reply:
         return cls(status, "text/plain; charset=utf-8", f"{status}: {message}\n".encode())
 
 
-def execute(store: object, graphs: frozenset[str], job: Job, max_rows: int) -> Reply:
+def execute(store: object, graphs: frozenset[str], job: Job, limits: Limits) -> Reply:
     """Run *job* on *store* (in a worker process); refusals become 4xx replies."""
     import pyoxigraph as ox
 
+    from ..errors import QueryError
     from .conneg import choose_media_type
     from .policy import analyse
     from .results import (
@@ -72,6 +79,7 @@ def execute(store: object, graphs: frozenset[str], job: Job, max_rows: int) -> R
     )
 
     assert isinstance(store, ox.Store)
+    max_rows = limits.max_rows
     try:
         shape = analyse(job.query, graphs)
         for iri in job.default_graphs + job.named_graphs:
@@ -88,9 +96,11 @@ def execute(store: object, graphs: frozenset[str], job: Job, max_rows: int) -> R
         if job.default_graphs or job.named_graphs:
             kwargs["default_graph"] = [ox.NamedNode(i) for i in job.default_graphs]
             kwargs["named_graphs"] = [ox.NamedNode(i) for i in job.named_graphs]
+        elif not (shape.from_graphs or shape.from_named):
+            kwargs["use_default_graph_as_union"] = True  # announced in the description
+        cap = [("MetroKG-Row-Cap", str(max_rows))]
         try:
             result = store.query(job.query, **kwargs)  # type: ignore[arg-type]
-            cap = [("MetroKG-Row-Cap", str(max_rows))]
             if isinstance(result, ox.QueryBoolean):
                 return Reply(200, media, write_boolean(bool(result), media))
             if isinstance(result, ox.QuerySolutions):
@@ -99,22 +109,73 @@ def execute(store: object, graphs: frozenset[str], job: Job, max_rows: int) -> R
                 if len(rows) > max_rows:
                     rows = rows[:max_rows]
                     cap.append(("MetroKG-Truncated", "true"))
-                return Reply(200, media, write_solutions(names, rows, media), tuple(cap))
+                body = write_solutions(names, rows, media, max_bytes=limits.max_response_bytes)
+                return Reply(200, media, body, tuple(cap))
             triples = list(itertools.islice(result, max_rows + 1))
+            if shape.form == "DESCRIBE":
+                triples += _incoming(store, triples, kwargs, max_rows + 1 - len(triples))
             if len(triples) > max_rows:
                 triples = triples[:max_rows]
                 cap.append(("MetroKG-Truncated", "true"))
-            return Reply(200, media, write_graph(triples, media), tuple(cap))
+            body = write_graph(triples, media)
+            if len(body) > limits.max_response_bytes:
+                raise OverflowError
+            return Reply(200, media, body, tuple(cap))
         except SyntaxError as exc:
-            raise RequestRefused(400, f"the query does not parse: {exc}") from None
-        except (OSError, ValueError, TypeError) as exc:
-            raise RequestRefused(400, f"the query failed: {exc}") from None
+            raise RequestRefused(400, f"the query does not parse: {_line(exc)}") from None
+        except QueryError as exc:  # XML 1.0 cannot carry a character of the results
+            raise RequestRefused(406, str(exc)) from None
+        except (OverflowError, MemoryError):
+            raise RequestRefused(422, f"the answer exceeds {limits.max_response_bytes} bytes, "
+                                      "this endpoint's limit per response; add a LIMIT or "
+                                      "select fewer or shorter values") from None
+        except Exception as exc:  # the engine's evaluation errors (unknown function, …)
+            raise RequestRefused(400, f"the query failed: {_line(exc)}") from None
     except RequestRefused as refusal:
         return Reply.refusal(refusal.status, refusal.message)
 
 
-def _worker_main(conn: Connection, dump: str, max_rows: int) -> None:  # pragma: no cover
-    """A worker process: load the store, then answer jobs until the pipe closes."""
+def _incoming(store: object, described: list[object], kwargs: dict[str, object],
+              room: int) -> list[object]:
+    """The statements *about* each described IRI (DESCRIBE is the symmetric CBD here).
+
+    Oxigraph's DESCRIBE is the concise bounded description: what a resource says. The
+    endpoint adds what is said of it (``?s ?p <resource>``) — an organisation's
+    memberships point at it — in the same dataset, as the resource pages do.
+    """
+    import pyoxigraph as ox
+
+    assert isinstance(store, ox.Store)
+    subjects = list(dict.fromkeys(t.subject for t in described  # type: ignore[attr-defined]
+                                  if isinstance(t.subject, ox.NamedNode)))  # type: ignore[attr-defined]
+    seen = set(described)
+    found: list[object] = []
+    target = ox.Variable("r")
+    for iri in subjects:
+        if room <= 0:
+            break
+        incoming = store.query("CONSTRUCT { ?s ?p ?r } WHERE { ?s ?p ?r }",
+                               substitutions={target: iri}, **kwargs)  # type: ignore[arg-type]
+        assert isinstance(incoming, ox.QueryTriples)
+        for triple in itertools.islice(incoming, room):
+            if triple not in seen:
+                seen.add(triple)
+                found.append(triple)
+                room -= 1
+    return found
+
+
+def _line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return (text[:300] + "…") if len(text) > 300 else text or type(exc).__name__
+
+
+def _worker_main(conn: Connection, dump: str, limits: Limits) -> None:  # pragma: no cover
+    """A worker process: cut the network, cap memory, load the store, answer jobs."""
+    from ..isolation import isolate, limit_memory
+
+    layers = isolate()  # first, while this process has a single thread
+    limit_memory(limits.max_memory_mb * 1024 * 1024)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when workers end
     sys.setrecursionlimit(20_000)
     import pyoxigraph as ox
@@ -124,16 +185,16 @@ def _worker_main(conn: Connection, dump: str, max_rows: int) -> None:  # pragma:
         store.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
         graphs = frozenset(g.value for g in store.named_graphs()
                            if isinstance(g, ox.NamedNode))
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, MemoryError) as exc:
         conn.send(("error", f"cannot load {dump}: {exc}"))
         return
-    conn.send(("ready", len(store)))
+    conn.send(("ready", layers))
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(execute(store, graphs, job, max_rows))
+        conn.send(execute(store, graphs, job, limits))
 
 
 @dataclass(eq=False)
@@ -159,6 +220,9 @@ class QueryPool:
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
         self.stats = {"queries": 0, "timeouts": 0, "crashes": 0, "busy": 0}
+        self.isolation = "unknown"
+        """How the workers are cut off the network (:func:`metrokg.isolation.isolate`)."""
+        self._clients: dict[str, int] = {}
 
     async def start(self) -> None:
         """Start every worker; raise :class:`StoreError` if the dump cannot be loaded."""
@@ -171,7 +235,7 @@ class QueryPool:
     async def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(target=_worker_main, name="metrokg-query-worker",
-                                    args=(child, str(self.dump), self.limits.max_rows),
+                                    args=(child, str(self.dump), self.limits),
                                     daemon=True)
         process.start()
         child.close()
@@ -186,6 +250,7 @@ class QueryPool:
         if not isinstance(message, tuple) or message[0] != "ready":
             self._kill(worker)
             raise StoreError(str(message[1] if isinstance(message, tuple) else message))
+        self.isolation = str(message[1])
         return worker
 
     async def _receive(self, worker: _Worker) -> object:
@@ -226,21 +291,46 @@ class QueryPool:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def run(self, job: Job) -> Reply:
-        """Run *job* in a free worker; 429 when too many wait, 422 when stopped or crashed."""
+    async def run(self, job: Job, client: str = "") -> Reply:
+        """Run *job* in a free worker; 429 when busy, 422 when stopped or crashed.
+
+        *client* identifies who asks (the peer address): one client may have at most
+        ``limits.client_budget`` queries running or waiting; beyond that only that client
+        gets 429 with ``Retry-After``. Cancelling the call (the client went away) kills
+        the worker that runs the query and replaces it.
+        """
         limits = self.limits
+        retry = (("Retry-After", str(max(1, math.ceil(limits.timeout)))),)
+        if self._clients.get(client, 0) >= limits.client_budget:
+            self.stats["busy"] += 1
+            return Reply(429, "text/plain; charset=utf-8",
+                         f"429: you already have {limits.client_budget} queries running or "
+                         "waiting, this endpoint's limit per client; send the next one when "
+                         "one finishes\n".encode(), retry)
         if self._waiting >= limits.max_waiting:
             self.stats["busy"] += 1
-            return Reply.refusal(429, f"{self._waiting} queries are already waiting; "
-                                      "try again in a few seconds")
+            return Reply(429, "text/plain; charset=utf-8",
+                         f"429: {self._waiting} queries are already waiting; try again in a "
+                         "few seconds\n".encode(), retry)
+        self._clients[client] = self._clients.get(client, 0) + 1
+        try:
+            return await self._run(job, retry)
+        finally:
+            self._clients[client] -= 1
+            if not self._clients[client]:
+                del self._clients[client]
+
+    async def _run(self, job: Job, retry: tuple[tuple[str, str], ...]) -> Reply:
+        limits = self.limits
         self._waiting += 1
         started = time.monotonic()
         try:
             worker = await asyncio.wait_for(self._idle.get(), timeout=limits.timeout)
         except TimeoutError:
             self.stats["busy"] += 1
-            return Reply.refusal(429, f"every query worker stayed busy for {limits.timeout:g} s; "
-                                      "try again later")
+            return Reply(429, "text/plain; charset=utf-8",
+                         f"429: every query worker stayed busy for {limits.timeout:g} s; try "
+                         "again later\n".encode(), retry)
         finally:
             self._waiting -= 1
         self.stats["queries"] += 1
@@ -257,8 +347,9 @@ class QueryPool:
         except (EOFError, OSError, BrokenPipeError):
             self.stats["crashes"] += 1
             self._replace(worker)
-            return Reply.refusal(422, "the query crashed the query engine (too complex or too "
-                                      "deeply nested?) and was stopped")
+            return Reply.refusal(422, "the query stopped the query engine (it needed more than "
+                                      f"the {limits.max_memory_mb} MiB a query may use, or was "
+                                      "too complex or deeply nested) and was stopped")
         except BaseException:
             self._replace(worker)  # cancelled mid-query (client gone): the worker is dirty
             raise
@@ -277,5 +368,5 @@ class QueryPool:
 
     @property
     def alive(self) -> Sequence[int]:
-        """Process ids of the live workers (for tests and the status page)."""
+        """Process ids of the live workers (for tests)."""
         return [w.process.pid for w in self._all if w.process.pid is not None]

@@ -14,11 +14,13 @@ from ..namespaces import ORG, PREFIXES
 from ..ontology import version as package_version
 from ..store import open_store
 from .dataset import LICENCE, Dump, dataset_graph, list_dumps
+from .i18n import UI
+from .linkeddata import rdf_bytes
 from .ontodoc import render_ontology
-from .pages import Linker, compact_json, embed_json, page_context, render, render_resource
+from .pages import Linker, compact_json, embed_json, page_context, render
 from .policy import Limits
 from .resources import Site, describe, ego_network, load_site, pick_label, resource_triples
-from .results import write_graph
+from .views import resource_page
 
 __all__ = ["Example", "Published", "load_examples", "load_published"]
 
@@ -70,7 +72,7 @@ class Published:
 
     def dataset(self, site_root: str | None = None) -> Graph:
         return dataset_graph(self.base, self.output, list(self.dumps), version=self.version,
-                             site=site_root, triples=len(self.store))
+                             site=site_root, triples=len(self.store), store=self.store)
 
 
 def load_published(output: Path, *, base: str, queries: Path | None = None) -> Published:
@@ -88,12 +90,17 @@ def load_published(output: Path, *, base: str, queries: Path | None = None) -> P
                      ontology, tuple(load_examples(queries)), package_version())
 
 
+def prefixes(base: str) -> dict[str, str]:
+    """The prefix map of served RDF: the project's, plus this site's ``id:`` and ``graph:``."""
+    return {**PREFIXES, "id": base + "id/", "graph": base + "graph/"}
+
+
 def resource_rdf(pub: Published, iri: str, media: str) -> bytes | None:
     """The RDF of one resource in *media*, or ``None`` if the IRI is unknown."""
     if iri not in pub.site.documents:
         return None
-    return write_graph(resource_triples(describe(pub.store, iri, max_content=None)), media,
-                       prefixes={**PREFIXES, "id": pub.base + "id/", "graph": pub.base + "graph/"})
+    description = describe(pub.store, iri, max_content=None, max_incoming=None)
+    return rdf_bytes(resource_triples(description, pub.store), media, prefixes(pub.base))
 
 
 def resource_html(pub: Published, iri: str, *, lang: str, linker: Linker,
@@ -102,11 +109,12 @@ def resource_html(pub: Published, iri: str, *, lang: str, linker: Linker,
     if iri not in pub.site.documents:
         return None
     description = describe(pub.store, iri)
-    jsonld = write_graph(resource_triples(description), "application/ld+json").decode()
+    jsonld = rdf_bytes(resource_triples(description), "application/ld+json",
+                       prefixes(pub.base)).decode()
     is_org = str(ORG.Organization) in pub.site.types.get(iri, ())
     ego = ego_network(pub.store, iri) if is_org else None
-    return render_resource(pub.site, description, lang=lang, linker=linker, jsonld=jsonld,
-                           ego=ego, alternates=alternates)
+    return resource_page(pub.store, pub.site, description, lang=lang, linker=linker,
+                         jsonld=jsonld, ego=ego, alternates=alternates)
 
 
 def ontology_html(pub: Published, *, lang: str, linker: Linker) -> str:
@@ -132,7 +140,7 @@ def dataset_html(pub: Published, *, lang: str, linker: Linker, endpoint: str | N
 
 def query_html(pub: Published, *, lang: str, linker: Linker, endpoint: str,
                limits: Limits) -> str:
-    context = page_context(lang, linker, "SPARQL", "query")
+    context = page_context(lang, linker, UI[lang]["query"], "query")
     examples = [{"name": e.name, "title": e.title, "query": e.query} for e in pub.examples]
     default = (pub.examples[0].query if pub.examples else
                "PREFIX org: <http://www.w3.org/ns/org#>\n"
@@ -140,6 +148,7 @@ def query_html(pub: Published, *, lang: str, linker: Linker, endpoint: str,
                "SELECT ?org ?name WHERE {\n  GRAPH ?g { ?org a org:Organization ; "
                "skos:prefLabel ?name }\n} ORDER BY ?name LIMIT 50\n")
     context.update(endpoint=endpoint, examples=pub.examples, examples_json=compact_json(examples),
+                   base=pub.base,
                    default_query=default, limits=limits, script=linker.path("static/query.js"))
     return render("query.html", **context)
 
@@ -151,7 +160,7 @@ def _by_text(entry: dict[str, str | None]) -> str:
 def index_html(pub: Published, *, lang: str, linker: Linker) -> str:
     context = page_context(lang, linker, "metrokg", "index")
     groups: dict[str, list[dict[str, str | None]]] = {}
-    titles = {"org": "Organisations", "plan": "Plans"}
+    titles = {"org": UI[lang]["organisations_group"], "plan": UI[lang]["plans_group"]}
     for iri in sorted(pub.site.documents):
         rest = iri[len(pub.base):]
         parts = rest.split("/")

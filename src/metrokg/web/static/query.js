@@ -7,38 +7,106 @@
   var status = document.getElementById("status");
   var note = document.getElementById("note");
   var results = document.getElementById("results");
+  var tools = document.getElementById("tools");
+  var filter = document.getElementById("filter");
+  var permalink = document.getElementById("permalink");
   var endpoint = document.getElementById("endpoint").textContent;
+  var base = box.getAttribute("data-base") || "";
+  var last = null;
+  var lang = new URLSearchParams(location.search).get("lang");
   select.addEventListener("change", function () {
     var ex = examples[parseInt(select.value, 10)];
-    if (ex) { box.value = ex.query; }
+    if (ex) { box.value = ex.query; update(); }
   });
-  function cell(term) {
+  function update() {
+    var params = new URLSearchParams(location.search);
+    params.set("query", box.value);
+    permalink.href = location.pathname + "?" + params.toString();
+  }
+  box.addEventListener("input", update);
+  var given = new URLSearchParams(location.search).get("query");
+  if (given) { box.value = given; }
+  update();
+  function local(iri) {
+    // this site's IRIs open this site's pages (the page keeps the chosen language)
+    if (base && iri.indexOf(base) === 0) {
+      return "/" + iri.slice(base.length) + (lang ? "?lang=" + encodeURIComponent(lang) : "");
+    }
+    return iri;
+  }
+  function cell(term, label) {
     var td = document.createElement("td");
     if (!term) { return td; }
     if (term.type === "uri" && /^https?:\/\//.test(term.value)) {
       var a = document.createElement("a");
-      a.href = term.value; a.textContent = term.value; td.appendChild(a);
+      a.href = local(term.value); a.textContent = label ? label.value : term.value;
+      a.title = term.value; td.appendChild(a);
     } else {
-      td.textContent = term.value + (term["xml:lang"] ? " @" + term["xml:lang"] : "");
+      td.textContent = term.value;
+      if (term["xml:lang"]) { td.lang = term["xml:lang"]; }
     }
     return td;
   }
   function table(data) {
-    results.replaceChildren();
+    results.replaceChildren(); tools.hidden = true;
     if (typeof data.boolean === "boolean") { results.textContent = String(data.boolean); return; }
+    last = data; tools.hidden = false;
+    var vars = data.head.vars;
     var t = document.createElement("table"); t.id = "result-table";
     var head = document.createElement("tr");
-    data.head.vars.forEach(function (v) { var th = document.createElement("th"); th.textContent = "?" + v; head.appendChild(th); });
+    vars.forEach(function (v, i) {
+      var th = document.createElement("th"); th.textContent = "?" + v; th.tabIndex = 0;
+      th.addEventListener("click", function () { sort(t, i); });
+      head.appendChild(th);
+    });
     t.appendChild(head);
     data.results.bindings.forEach(function (row) {
       var tr = document.createElement("tr");
-      data.head.vars.forEach(function (v) { tr.appendChild(cell(row[v])); });
+      vars.forEach(function (v) { tr.appendChild(cell(row[v], row[v + "Label"])); });
       t.appendChild(tr);
     });
     results.appendChild(t);
   }
+  function sort(t, i) {
+    var rows = Array.prototype.slice.call(t.rows, 1);
+    var asc = t.getAttribute("data-sort") !== i + "+";
+    rows.sort(function (a, b) {
+      var x = a.cells[i].textContent, y = b.cells[i].textContent;
+      var n = parseFloat(x) - parseFloat(y);
+      var c = isNaN(n) ? x.localeCompare(y) : n;
+      return asc ? c : -c;
+    });
+    rows.forEach(function (r) { t.appendChild(r); });
+    t.setAttribute("data-sort", i + (asc ? "+" : "-"));
+  }
+  filter.addEventListener("input", function () {
+    var word = filter.value.toLowerCase();
+    var t = document.getElementById("result-table");
+    if (!t) { return; }
+    Array.prototype.slice.call(t.rows, 1).forEach(function (r) {
+      r.hidden = word !== "" && r.textContent.toLowerCase().indexOf(word) < 0;
+    });
+  });
+  function save(name, type, text) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], {type: type}));
+    a.download = name; document.body.appendChild(a); a.click(); a.remove();
+  }
+  function csvField(s) { return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s; }
+  document.getElementById("csv").addEventListener("click", function () {
+    if (!last) { return; }
+    var vars = last.head.vars;
+    var lines = [vars.join(",")];
+    last.results.bindings.forEach(function (row) {
+      lines.push(vars.map(function (v) { return csvField(row[v] ? row[v].value : ""); }).join(","));
+    });
+    save("results.csv", "text/csv", lines.join("\r\n") + "\r\n");
+  });
+  document.getElementById("json").addEventListener("click", function () {
+    if (last) { save("results.json", "application/sparql-results+json", JSON.stringify(last)); }
+  });
   document.getElementById("run").addEventListener("click", function () {
-    status.textContent = "running…"; note.hidden = true; results.replaceChildren();
+    status.textContent = "…"; note.hidden = true; results.replaceChildren(); tools.hidden = true;
     var started = performance.now();
     fetch(endpoint, {method: "POST", headers: {"Content-Type": "application/x-www-form-urlencoded",
       "Accept": "application/sparql-results+json, text/turtle;q=0.9"},
@@ -47,7 +115,7 @@
         var ms = Math.round(performance.now() - started);
         if (r.headers.get("MetroKG-Truncated")) {
           note.hidden = false;
-          note.textContent = "Results cut at " + r.headers.get("MetroKG-Row-Cap") + " rows (the endpoint's row cap).";
+          note.textContent = "≤ " + r.headers.get("MetroKG-Row-Cap");
         }
         return r.text().then(function (body) {
           status.textContent = r.status + " · " + ms + " ms";
@@ -56,6 +124,6 @@
           else { var pre = document.createElement("pre"); pre.textContent = body; results.appendChild(pre); }
         });
       })
-      .catch(function (e) { status.textContent = "failed: " + e; });
+      .catch(function (e) { status.textContent = "× " + e; });
   });
 })();

@@ -1,0 +1,143 @@
+"""Running a query on the built dataset in a child process: timeout, crash, no network.
+
+:func:`run_isolated` forks (spawns, outside Linux) a process that cuts itself off the
+network (:func:`metrokg.isolation.isolate`, unless ``allow_network``), opens the built
+store, runs the query and sends the answer back as text: SPARQL TSV for solutions
+(pyoxigraph's own writer), N-Triples for graphs. The caller waits at most ``timeout``
+seconds, then kills it; a child that dies (the engine crashed, memory ran out) is a
+:class:`~metrokg.errors.QueryError` naming the signal, never a crash of the caller.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .errors import MetrokgError, QueryError, StoreError
+
+__all__ = ["Answer", "oxigraph_reading", "run_isolated"]
+
+Answer = tuple[str, object]
+"""``("ask", bool)``, ``("select", tsv_bytes)`` or ``("graph", ntriples_bytes)``."""
+
+
+def _child(conn: Connection, dump: str, text: str, allow_network: bool,
+           union: bool) -> None:  # pragma: no cover - runs in the child process
+    from .isolation import isolate
+
+    if not allow_network:
+        isolate()
+    try:
+        import pyoxigraph as ox
+
+        from .store import open_store
+
+        store = open_store(dump=Path(dump))
+        result = store.query(text, use_default_graph_as_union=union)
+        if isinstance(result, ox.QueryBoolean):
+            conn.send(("ask", bool(result)))
+        elif isinstance(result, ox.QuerySolutions):
+            conn.send(("select", result.serialize(format=ox.QueryResultsFormat.TSV)))
+        else:
+            conn.send(("graph", ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)))
+    except MetrokgError as exc:
+        conn.send(("error", (type(exc).__name__, str(exc))))
+    except Exception as exc:  # the engine's evaluation errors: unknown function, SERVICE…
+        conn.send(("error", ("QueryError", " ".join(str(exc).split())[:300])))
+    finally:
+        conn.close()
+
+
+def run_isolated(dump: Path, text: str, *, name: str, timeout: float,
+                 allow_network: bool = False, union: bool = True) -> Answer:
+    """Run *text* on the store loaded from *dump* in a child process; return its answer.
+
+    Raises:
+        StoreError: the dump is missing or unreadable.
+        QueryError: the query failed, took longer than *timeout*, or crashed the engine.
+    """
+    if not dump.is_file():
+        raise StoreError(f"no built dataset at {dump}: run `metrokg build` first")
+    ctx = (multiprocessing.get_context("fork") if sys.platform.startswith("linux")
+           else multiprocessing.get_context("spawn"))
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(child, str(dump), text, allow_network, union),
+                          name="metrokg-query", daemon=True)
+    process.start()
+    child.close()
+    try:
+        if not parent.poll(timeout):
+            raise QueryError(f"{name}: stopped after {timeout:g} s (raise --timeout, add a "
+                             "LIMIT or narrow the patterns)")
+        try:
+            kind, value = parent.recv()
+        except (EOFError, OSError):
+            process.join(5)
+            code = process.exitcode
+            how = (f"signal {signal.Signals(-code).name}" if code is not None and code < 0
+                   else f"exit code {code}")
+            raise QueryError(f"{name}: the query engine crashed ({how}); the query is too "
+                             "complex or too deeply nested to run") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        parent.close()
+    if kind == "error":
+        kind_name, message = value
+        if kind_name == "StoreError":
+            raise StoreError(message)
+        raise QueryError(message if message.startswith(name) else f"{name}: {message}")
+    return kind, value
+
+
+def _reader(conn: Connection, text: str) -> None:  # pragma: no cover - child process
+    from .isolation import isolate
+
+    if isolate() == "none":  # never evaluate a stranger's text with the network open
+        conn.send(("unknown", ""))
+        return
+    import pyoxigraph as ox
+
+    try:
+        result = ox.Store().query(text)
+    except SyntaxError as exc:
+        conn.send(("syntax", str(exc)))
+        return
+    except Exception:  # it parsed; evaluating on an empty store failed (SERVICE…)
+        conn.send(("unknown", ""))
+        return
+    form = ("ask" if isinstance(result, ox.QueryBoolean) else
+            "graph" if isinstance(result, ox.QueryTriples) else "select")
+    conn.send(("form", form))
+
+
+def oxigraph_reading(text: str, timeout: float = 10.0) -> tuple[str, str]:
+    """How Oxigraph's own parser reads *text*, learnt without any network access.
+
+    Returns ``("syntax", message)`` (Oxigraph's message, with line and column),
+    ``("form", "select" | "ask" | "graph")`` or ``("unknown", "")`` (no isolation here,
+    a crash, or no answer in time). The text is evaluated on an empty store in a child
+    process that cannot open sockets, so nothing it holds can reach anything.
+    """
+    ctx = (multiprocessing.get_context("fork") if sys.platform.startswith("linux")
+           else multiprocessing.get_context("spawn"))
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_reader, args=(child, text), daemon=True)
+    process.start()
+    child.close()
+    try:
+        if parent.poll(timeout):
+            kind, value = parent.recv()
+            return str(kind), str(value)
+    except (EOFError, OSError):
+        pass
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        parent.close()
+    return "unknown", ""

@@ -1,0 +1,83 @@
+"""What linked-data clients and browsers get from the pages' server: JSON-LD with an
+inline @context, RDF/XML, content negotiation on the ontology, HTML error pages with
+navigation, site search over names in every language (a real `metrokg serve`)."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from webserver import start
+
+pytestmark = pytest.mark.server
+
+BASE = "https://w3id.org/metrokg/"
+PROTEGE = "application/rdf+xml, application/xml; q=0.5, text/xml; q=0.3, */*; q=0.2"
+
+
+@pytest.fixture(scope="module")
+def url(built: object) -> str:
+    return start("real", built.output, "--timeout", "5").url  # type: ignore[attr-defined]
+
+
+def _get(url: str, path: str, accept: str) -> httpx.Response:
+    return httpx.get(url + path, headers={"Accept": accept}, timeout=10)
+
+
+def test_jsonld_has_an_inline_context_and_the_same_triples(url: str) -> None:
+    jsonld = _get(url, "/id/org/amb", "application/ld+json")
+    assert jsonld.headers["content-type"].startswith("application/ld+json")
+    document = json.loads(jsonld.text)
+    assert document["@context"]["org"] == "http://www.w3.org/ns/org#"
+    turtle = _get(url, "/id/org/amb", "text/turtle").text
+    assert isomorphic(Graph().parse(data=jsonld.text, format="json-ld"),
+                      Graph().parse(data=turtle, format="turtle"))
+
+
+def test_rdfxml_for_a_protege_style_request(url: str) -> None:
+    response = _get(url, "/id/org/amb", PROTEGE)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/rdf+xml")
+    graph = Graph().parse(data=response.text, format="xml")
+    assert (URIRef(BASE + "id/org/amb"), None, None) in graph
+
+
+@pytest.mark.parametrize(("accept", "media"), [
+    ("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json"),
+    ("application/n-triples", "application/n-triples"), (PROTEGE, "application/rdf+xml"),
+    ("text/html", "text/html")])
+def test_the_ontology_negotiates(url: str, accept: str, media: str) -> None:
+    response = _get(url, "/def", accept)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media)
+    if media != "text/html":
+        fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld",
+               "application/n-triples": "nt", "application/rdf+xml": "xml"}[media]
+        graph = Graph().parse(data=response.text, format=fmt)
+        assert (URIRef(BASE + "def/inPlan"), None, None) in graph
+
+
+def test_browsers_get_an_html_404_with_navigation(url: str) -> None:
+    page = _get(url, "/id/org/nobody?lang=ca", "text/html,application/xhtml+xml,*/*;q=0.8")
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="ca">' in page.text and 'href="/?lang=ca"' in page.text
+    plain = _get(url, "/id/org/nobody", "*/*")
+    assert plain.status_code == 404 and plain.headers["content-type"].startswith("text/plain")
+
+
+def test_home_link_is_not_a_404(url: str) -> None:
+    assert _get(url, "/index", "text/html").status_code == 200
+
+
+def test_search_finds_names_in_any_language(url: str) -> None:
+    # Metropolis's Catalan name, searched from the English site
+    page = httpx.get(url + "/search", params={"q": "associació mundial", "lang": "en"},
+                     timeout=10)
+    assert page.status_code == 200
+    assert 'href="/id/org/metropolis?lang=en"' in page.text
+    nothing = httpx.get(url + "/search", params={"q": "zzzz-no-such-name"}, timeout=10)
+    assert "/id/org/" not in nothing.text.split("<main>", 1)[1]
