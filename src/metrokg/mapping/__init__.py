@@ -18,7 +18,7 @@ from .context import Context, Sink
 from .iris import Iris
 from .keys import graph_key
 from .kinds import WRITERS
-from .provenance import describe_documents, describe_graph, describe_reading, describe_reading
+from .provenance import describe_documents, describe_graph, describe_reading
 from .registry import register
 from .terms import LEVELS
 from .vocabulary import Vocabulary
