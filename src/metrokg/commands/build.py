@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("build", help="build the graph and its outputs (atomic)",
                        description="Build the dataset from graph/, validate it, and publish "
                                    "the outputs to dist/graph/ only if everything succeeds.")
-    add_project_options(p)
+    add_project_options(p, minting=True)
     p.add_argument("--quiet", action="store_true", help="print only the output folder")
     p.add_argument("--engine", choices=ENGINES, default="auto",
                    help="SHACL engine: pyshacl (the reference), rudof (pyrudof, fast), or auto "
