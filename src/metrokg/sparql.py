@@ -202,7 +202,7 @@ def _shape(text: str, name: str) -> QueryShape:
     try:
         return parse_query(text)
     except QueryRefused as exc:
-        if exc.kind != "syntax":
+        if exc.kind not in ("syntax", "depth"):
             raise QueryError(f"{name}: {exc.message}") from None
         rdflib_message = exc.message
     from .localrun import oxigraph_reading
