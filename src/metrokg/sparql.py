@@ -143,6 +143,10 @@ QueryResult = SelectResult | AskResult | GraphResult
 
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_MIN_PARSE_SECONDS = 10.0
+"""Parsing gets at least this long whatever the query's own timeout (starting the parser's
+process alone takes a fraction of a second)."""
+
 _MAX_DEPTH = 64
 """Bracket nesting a query may have (Oxigraph's parser recurses: 5000 levels crash it)."""
 
@@ -176,7 +180,7 @@ def prepare(name_or_text: str | Path, *, params: Mapping[str, str] | None = None
                              "(put the value in the query's VALUES block)")
         text, name = text_in, "<inline>"
     text = _decoded(text, name)
-    shape = _shape(text, name, timeout)
+    shape = _shape(text, name, max(timeout, _MIN_PARSE_SECONDS))
     return PreparedQuery(text, name, _FORMS[shape.form], entry, shape.service)
 
 
