@@ -18,7 +18,7 @@ from .context import Context, Sink
 from .iris import Iris
 from .keys import graph_key
 from .kinds import WRITERS
-from .provenance import describe_documents, describe_graph
+from .provenance import describe_documents, describe_graph, describe_reading
 from .registry import register
 from .terms import LEVELS
 from .vocabulary import Vocabulary
@@ -50,5 +50,7 @@ def map_records(records: Sequence[Record], documents: Mapping[str, Document],
         writer(context, record, sink)
         if len(sink) == 0:
             raise record.error("the record states nothing", hint="add the facts it supports")
-        describe_graph(Sink(prov, buffer), graph_iri, record, iris)
+        provenance = Sink(prov, buffer)
+        describe_graph(provenance, graph_iri, record, iris)
+        describe_reading(provenance, graph_iri, record, vocabulary)
         yield from buffer
