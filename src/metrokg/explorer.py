@@ -160,11 +160,29 @@ def layout(graph: nx.Graph, analysis: Analysis, *, seed: int = 7,
     meta.add_nodes_from(sorted(members))
     meta.add_edges_from(between)
     radius = {c: SPACING * 0.6 * math.sqrt(len(m)) for c, m in members.items()}
-    centres = {int(c): xy for c, xy in _fr(meta, seed, iterations).items()}  # type: ignore[call-overload]
-    need = _spread(centres, radius)
+    main = max(nx.connected_components(meta), key=lambda c: (sum(len(members[x]) for x in c),
+                                                            -min(c)))
+    raw = _fr(meta.subgraph(main), seed, iterations)
+    need = _spread({int(c): xy for c, xy in raw.items()}, radius)  # type: ignore[call-overload]
+    centres = {int(c): (x * need * 1.1, y * need * 1.1)  # type: ignore[call-overload]
+               for c, (x, y) in raw.items()}
+    # communities unlinked to the main group (isolated organisations …) go in rows below it,
+    # rather than being flung far out by the force layout
+    rest = sorted((c for c in members if c not in main), key=lambda c: (-len(members[c]), c))
+    if rest:
+        left = min(x - radius[c] for c, (x, _) in centres.items())
+        right = max(x + radius[c] for c, (x, _) in centres.items())
+        y = max(y + radius[c] for c, (_, y) in centres.items()) + 3 * SPACING
+        x, row = left, 0.0
+        for c in rest:
+            r = radius[c]
+            if x + 2 * r > right and x > left:
+                x, y, row = left, y + row + SPACING, 0.0
+            centres[c] = (x + r, y + r)
+            x, row = x + 2 * r + SPACING, max(row, 2 * r)
     out: dict[str, tuple[float, float]] = {}
     for c, group in members.items():
-        cx, cy = centres[c][0] * need * 1.1, centres[c][1] * need * 1.1
+        cx, cy = centres[c]
         local = _fr(undirected.subgraph(group), seed + c, iterations or 200, small=False)
         if len(local) > 1:
             xs = [x for x, _ in local.values()]

@@ -311,7 +311,7 @@
         const com = communities.get(c), top = data.nodes[com.top];
         const r = Math.max(10, com.r * Math.sqrt(k / com.members.length));  // the area its members fill
         dNodes.set("c:" + c, { id: "c:" + c, community: c, count: k,
-          label: name(top) + " +" + (k - 1), x: com.x, y: com.y, shape: "dot", size: r,
+          label: k > 1 ? name(top) + " +" + (k - 1) : "", x: com.x, y: com.y, shape: "dot", size: r,
           color: { background: "#dce6f0", border: "#2b5d8a" }, borderWidth: 2,
           font: { size: font } });
       }
