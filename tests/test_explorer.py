@@ -380,3 +380,16 @@ def test_hostile_labels_stay_text(browser: Any, tmp_path: Path) -> None:
     assert p.get_attribute("#panel a", "href") == "https://example.org/<script>"  # as text
     assert p.locator("img").count() == 0
     assert page.dialogs == [] and page.errors == []
+
+
+def test_a_page_of_too_many_organisations_is_refused_with_one_clear_message() -> None:
+    from metrokg.analysis import Analysis
+    from metrokg.errors import InputError
+    from metrokg.explorer import LIMIT
+
+    g = nx.empty_graph(LIMIT + 1)
+    empty = Analysis(view="whole", view_name="whole", directed=False, nodes=LIMIT + 1,
+                     edges=0, scores=(), communities=(), bridges=(), brokers=())
+    with pytest.raises(InputError, match="too many for one page") as info:
+        explorer_html(g, empty)
+    assert "GEXF" in str(info.value.hint)

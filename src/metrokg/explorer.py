@@ -45,8 +45,10 @@ COLOUR_BY = ("type", "community")
 VIS_VERSION = "9.1.2"
 OVERVIEW = 1500
 """Above this many organisations the page opens on the community overview."""
-LIMIT = 120_000
-"""Above this many organisations no page is written (it would not open in a browser)."""
+LIMIT = 60_000
+"""Above this many organisations no page is written: the 50,000-organisation page is 36 MB
+and opens in ~2 s, but its JSON alone grows past what a phone's browser holds (measured in
+docs/benchmarks.md); a view that large belongs in Gephi (the GEXF of ``metrokg network``)."""
 SPACING = 40.0
 """Mean distance, in page pixels, between neighbouring nodes of the precomputed layout."""
 
