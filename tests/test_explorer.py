@@ -357,7 +357,12 @@ def test_pyvis_network_is_built_in_one_pass(real: tuple[Page, Any]) -> None:
     amb = next(n for n in net.nodes if n["id"] == ORG + "amb")
     assert amb["label"] == g.nodes[ORG + "amb"]["names"]["ca"]
     assert "<" not in amb["title"]  # plain text: pyvis would render HTML
-    assert "vis-network" in net.generate_html()
+    from metrokg import notebook as nb
+    from metrokg.explorer import pyvis_page
+
+    page = pyvis_page(net)
+    assert "vis-network" in page and nb.remote_references(page) == []
+    assert nb.remote_references(net.generate_html())  # what pyvis alone would load
 
 
 def test_hostile_labels_stay_text(browser: Any, tmp_path: Path) -> None:

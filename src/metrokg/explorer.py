@@ -25,6 +25,7 @@ import html
 import json
 import math
 import random
+import re
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from importlib import resources
@@ -39,7 +40,7 @@ from .network import KINDS, LANGUAGES
 from .nogc import paused
 
 __all__ = ["COLOUR_BY", "LIMIT", "OVERVIEW", "explorer_data", "explorer_html", "layout",
-           "pyvis_network"]
+           "pyvis_network", "pyvis_page"]
 
 COLOUR_BY = ("type", "community")
 VIS_VERSION = "9.1.2"
@@ -472,3 +473,18 @@ def pyvis_network(graph: nx.Graph, analysis: Analysis | None = None, *, lang: st
                           "title": f"{kinds} (weight {attrs.get('weight', 1)})",
                           **({"arrows": "to"} if graph.is_directed() else {})})
     return net
+
+
+_BOOTSTRAP = re.compile(r"<(?:link|script)\b[^>]*bootstrap[^>]*>(?:\s*</script>)?", re.IGNORECASE)
+
+
+def pyvis_page(net: Any) -> str:
+    """*net*'s pyvis page, offline: pyvis's template loads Bootstrap from a CDN (for its
+    optional menus) even with ``cdn_resources="in_line"``; those two tags are dropped.
+
+    >>> from pyvis.network import Network
+    >>> page = pyvis_page(Network(cdn_resources="in_line"))
+    >>> "bootstrap" in page.lower(), "vis-network" in page
+    (False, True)
+    """
+    return _BOOTSTRAP.sub("", str(net.generate_html()))
