@@ -180,7 +180,8 @@ def test_hovering_the_amb_medcities_edge_shows_its_evidence(real: tuple[Page, An
     page.page.mouse.move(box["x"] + spot[0], box["y"] + spot[1])
     page.page.wait_for_selector("#tooltip:not([hidden])")
     text = page.page.text_content("#tooltip") or ""
-    assert quotes[0] in text
+    shown_quotes = page.page.locator("#tooltip blockquote").all_text_contents()
+    assert set(quotes) <= set(shown_quotes)
     assert "AMB" in text and "MedCities" in text
     page.page.mouse.move(1, 1)
 
@@ -204,7 +205,7 @@ def test_focus_on_metropolis_shows_as_many_neighbours_as_its_degree(
 def test_a_filter_refits_every_visible_node_into_the_viewport(real: tuple[Page, Any]) -> None:
     page, _ = real
     page.reset()
-    page.page.select_option("#relation", "member")
+    page.page.select_option("#plan", "https://w3id.org/metrokg/id/plan/metropolis-action-plan-2018-2020")
     page.page.fill("#min-degree", "2")
     page.page.dispatch_event("#min-degree", "change")
     box = page.page.locator("#network").bounding_box()
@@ -214,7 +215,7 @@ def test_a_filter_refits_every_visible_node_into_the_viewport(real: tuple[Page, 
         assert 0 <= x <= box["width"] and 0 <= y <= box["height"], (x, y)
     xs, ys = [x for x, _ in positions], [y for _, y in positions]
     filled = max((max(xs) - min(xs)) / box["width"], (max(ys) - min(ys)) / box["height"])
-    assert filled > 0.5  # re-fitted, not left small in a corner
+    assert filled > 0.6  # re-fitted, not left small in a corner
 
 
 def test_a_focus_link_opens_the_same_view(real: tuple[Page, Any], browser: Any,
@@ -280,6 +281,10 @@ def test_catalan_leaves_no_english_control_label(real: tuple[Page, Any]) -> None
               else if (en[k] !== ca[k]) out.push(en[k]); } };
             walk(T.en, T.ca); return out; }""")
         assert "Search" in english and "all relations" in english
+        english += ["Search", "Relation", "Min. links", "Min. weight", "Years", "Focus depth",
+                    "Size", "Colour", "Language", "Reset", "Table", "Export", "all plans",
+                    "all SDGs", "all relations", "organisation type", "no focus", "1 step",
+                    "2 steps", "CSV links", "Show communities", "Show all organisations"]
         controls = page.page.locator(
             "header [data-t], header button, header summary, #depth option, #size option, "
             "#colour option, #plan option[value=''], #goal option[value=''], #relation option"
