@@ -49,11 +49,11 @@ def shoot(browser: Any, page_file: Path, out: Path, fragment: str = "",
 
 
 CLICK_EDGE = """() => { const x = window.metrokgExplorer;
-  const a = x.data.nodes.findIndex((n) => n.id === "%samb");
-  const b = x.data.nodes.findIndex((n) => n.id === "%smedcities");
+  const a = x.data.nodes.findIndex((n) => n.id === "ORGamb");
+  const b = x.data.nodes.findIndex((n) => n.id === "ORGmedcities");
   const e = x.data.edges.find((e) => (e.s === a && e.t === b) || (e.s === b && e.t === a));
   x.network.selectEdges([e.id]);
-  x.network.emit("click", { nodes: [], edges: [e.id] }); }""" % (ORG, ORG)
+  x.network.emit("click", { nodes: [], edges: [e.id] }); }""".replace("ORG", ORG)
 
 
 def synthetic_page(n: int, folder: Path) -> Path:
