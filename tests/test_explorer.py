@@ -17,7 +17,7 @@ import pytest
 from metrokg.analysis import analyse
 from metrokg.build import BuildResult
 from metrokg.explorer import explorer_html, pyvis_network
-from metrokg.network import View, load_projection, network_view
+from metrokg.network import View, label_of, load_projection, network_view
 from metrokg.store import open_store
 
 pytestmark = pytest.mark.browser
@@ -183,7 +183,7 @@ def test_hovering_the_amb_medcities_edge_shows_its_evidence(real: tuple[Page, An
     shown_quotes = page.page.locator("#tooltip blockquote").all_text_contents()
     assert set(quotes) <= set(shown_quotes)
     for end in ("amb", "medcities"):
-        assert g.nodes[ORG + end]["names"]["en"] in text
+        assert label_of(g.nodes[ORG + end]["names"], ORG + end, "en") in text
     page.page.mouse.move(1, 1)
 
 
