@@ -1,10 +1,12 @@
 #!/bin/sh
 # Install the Debian packages the test suite needs, when they are missing:
-# Chromium (and its driver) for the browser tests of the explorer and the site.
+# Chromium (and its driver) for the browser tests of the explorer and the site; nginx
+# (nginx-light) for the test of the static site's content-negotiation rules.
 set -e
 need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 command -v chromedriver >/dev/null 2>&1 || need="$need chromium-driver"
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need="$need nginx-light"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
   echo "metrokg: missing system packages:$need — install them (apt-get install$need) and retry" >&2
