@@ -68,16 +68,18 @@ def test_query_page_runs_a_query(browser: object, url: str) -> None:
     requests: list[str] = []
     page = _page(browser, requests)
     page.goto(url + "/query", wait_until="load")
-    page.fill("#query", "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-                        "SELECT ?label WHERE { GRAPH ?g { <https://w3id.org/metrokg/id/org/amb> "
-                        "skos:prefLabel ?label } }")
+    page.locator(".CodeMirror").click()  # the SPARQL editor (vendored CodeMirror)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                       "SELECT ?label WHERE { GRAPH ?g { <https://w3id.org/metrokg/id/org/amb> "
+                       "skos:prefLabel ?label } }")
     page.click("#run")
     page.wait_for_selector("#result-table td", timeout=15_000)
     cells = page.locator("#result-table td").all_inner_texts()
     assert any(c.startswith("AMB") for c in cells)
     if page.locator("#examples option").count() > 1:  # catalogue queries, when present
         page.select_option("#examples", index=1)
-        assert page.input_value("#query").strip()
+        assert page.locator(".CodeMirror-code").inner_text().strip()
         page.click("#run")
         expect = sync_api.expect  # polls without eval (the page's CSP forbids it)
         expect(page.locator("#status")).to_have_text(re.compile(r"^\d{3} "), timeout=15_000)
@@ -177,3 +179,36 @@ def test_catalan_is_kept_through_four_clicks(watched: tuple[object, list[str], l
         page.wait_for_load_state("load")  # type: ignore[attr-defined]
         assert page.locator("html").get_attribute("lang") == "ca", page.url  # type: ignore[attr-defined]
         assert _english_left(page) == [], page.url  # type: ignore[attr-defined]
+
+
+def test_query_workbench(watched: tuple[object, list[str], list[str]], url: str) -> None:
+    """Highlighting, a catalogue question's parameter form, permalink, filter, download."""
+    page, _, _ = watched
+    page.goto(url + "/query?lang=ca", wait_until="load")  # type: ignore[attr-defined]
+    names = page.locator("#examples option").all_inner_texts()  # type: ignore[attr-defined]
+    page.select_option("#examples", index=next(  # type: ignore[attr-defined]
+        i for i, n in enumerate(names) if n.startswith("memberships-of")))
+    assert page.locator(".CodeMirror .cm-keyword").count() > 0  # type: ignore[attr-defined]
+    field = page.locator("#params input[name=org]")  # type: ignore[attr-defined]
+    assert field.input_value() == "amb"  # the catalogue's default
+    field.fill("medcities")
+    code = page.locator(".CodeMirror-code").inner_text()  # type: ignore[attr-defined]
+    assert "VALUES ?org { <https://w3id.org/metrokg/id/org/medcities> }" in code
+    field.fill("amb> } ?x ?y { <z")  # not an id: refused, the query is left as it was
+    assert field.get_attribute("aria-invalid") == "true"
+    field.fill("amb")
+    assert "query=" in (page.locator("#permalink").get_attribute("href") or "")  # type: ignore[attr-defined]
+    page.click("#run")  # type: ignore[attr-defined]
+    page.wait_for_selector("#result-table td", timeout=15_000)  # type: ignore[attr-defined]
+    # REFERENCE-FACTS.md: the AMB is a member of Metropolis; local IRIs open local pages
+    links = page.locator("#result-table a").evaluate_all(  # type: ignore[attr-defined]
+        "as => as.map(a => a.getAttribute('href'))")
+    assert "/id/org/metropolis?lang=ca" in links
+    rows = page.locator("#result-table tr:not([hidden])").count()  # type: ignore[attr-defined]
+    page.fill("#filter", "metropolis")  # type: ignore[attr-defined]
+    assert 1 < page.locator("#result-table tr:not([hidden])").count() < rows  # type: ignore[attr-defined]
+    with page.expect_download() as download:  # type: ignore[attr-defined]
+        page.click("#csv")  # type: ignore[attr-defined]
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "role,organisation,from"
+    assert "https://w3id.org/metrokg/id/org/metropolis" in text

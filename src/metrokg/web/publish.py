@@ -179,10 +179,10 @@ def _export(pub: Published, root: Path, *, lang: str, site_root: str,
 
     for name, page in publish_pages(pub.output, progress=progress).items():
         put("notebooks/" + name, page)
-    static_dir = files("metrokg.web") / "static"
-    for entry in static_dir.iterdir():
+    static_dir = Path(str(files("metrokg.web") / "static"))
+    for entry in sorted(static_dir.rglob("*")):
         if entry.is_file():
-            put("static/" + entry.name, entry.read_bytes())
+            put("static/" + entry.relative_to(static_dir).as_posix(), entry.read_bytes())
     put(".htaccess", APACHE_RULES)
     put("nginx.conf", NGINX_RULES)
     with contextlib.suppress(OSError):

@@ -142,15 +142,28 @@ def query_html(pub: Published, *, lang: str, linker: Linker, endpoint: str,
                limits: Limits) -> str:
     context = page_context(lang, linker, UI[lang]["query"], "query")
     examples = [{"name": e.name, "title": e.title, "query": e.query} for e in pub.examples]
+    titles = [_title_in(e, lang) for e in pub.examples]
     default = (pub.examples[0].query if pub.examples else
                "PREFIX org: <http://www.w3.org/ns/org#>\n"
                "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
                "SELECT ?org ?name WHERE {\n  GRAPH ?g { ?org a org:Organization ; "
                "skos:prefLabel ?name }\n} ORDER BY ?name LIMIT 50\n")
-    context.update(endpoint=endpoint, examples=pub.examples, examples_json=compact_json(examples),
-                   base=pub.base,
+    context.update(endpoint=endpoint, examples=titles, examples_json=compact_json(examples),
+                   base=pub.base, editor={
+                       "js": linker.path("static/vendor/codemirror/codemirror.js"),
+                       "css": linker.path("static/vendor/codemirror/codemirror.css"),
+                       "sparql": linker.path("static/vendor/codemirror/sparql.js")},
                    default_query=default, limits=limits, script=linker.path("static/query.js"))
     return render("query.html", **context)
+
+
+def _title_in(example: Example, lang: str) -> dict[str, str | None]:
+    """The example's name and its question in *lang* (its ``# ca:``/``# es:`` line), else
+    in English (marked with its language)."""
+    for line in example.query.splitlines():
+        if line.startswith(f"# {lang}:"):
+            return {"name": example.name, "title": line.split(":", 1)[1].strip(), "lang": None}
+    return {"name": example.name, "title": example.title, "lang": "en" if lang != "en" else None}
 
 
 def _by_text(entry: dict[str, str | None]) -> str:
