@@ -91,7 +91,8 @@ def test_network_notebook_story(executed: dict[str, Any]) -> None:
     notebook = executed["02-partnership-network"]
     text = text_of(notebook)
     assert re.search(r"\d+ organisations, \d+ links, \d+ communities, 5 brokers", text)
-    assert re.search(r"0\s+id:org/amb\n1\s+id:org/metropolis", text)  # network-most-central
+    # network-most-central, with its label column
+    assert re.search(r"0\s+id:org/amb\s+AMB\s*\n1\s+id:org/metropolis\s", text)
     assert len(images_of(notebook)) == 1  # the centrality chart
     frames = [o["data"]["text/html"] for c in notebook.cells for o in c.get("outputs", [])
               if "text/html" in o.get("data", {}) and "<iframe srcdoc=" in o["data"]["text/html"]]
