@@ -92,3 +92,32 @@ def test_reference_graphs_cite_their_origin(dataset: Dataset) -> None:
     citation = str(prov.value(sdg, DCTERMS.bibliographicCitation))
     assert "A Knowledge Organization System for the United Nations Sustainable Development Goals" \
         in citation
+
+
+def test_quote_search_finds_what_a_whitespace_tolerant_regex_finds() -> None:
+    """locate_quote (one search in a flattened text) against the regular expression it
+    replaced, on random texts full of white space of several kinds."""
+    import random
+    import re
+
+    from metrokg.sources import locate_quote, normalise_space
+
+    def oracle(text: str, quote: str) -> tuple[int, int, str] | None:
+        words = normalise_space(quote).split(" ")
+        if words == [""]:
+            return None
+        m = re.search(r"\s+".join(re.escape(w) for w in words), text)
+        return None if m is None else (m.start(), m.end(), m.group(0))
+
+    rng = random.Random(3)
+    alphabet = "ab c\n\t\u00a0d  ."
+    found = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
+        i, j = sorted(rng.randrange(0, len(text) + 1) for _ in range(2))
+        quote = text[i:j] if rng.random() < 0.7 else \
+            "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 6)))
+        got = locate_quote(text, quote)
+        assert (None if got is None else (got.start, got.end, got.exact)) == oracle(text, quote)
+        found += got is not None
+    assert found > 1000

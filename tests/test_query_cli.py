@@ -180,3 +180,72 @@ def test_syntax_error_in_a_file_names_file_line_column(capsys: Capsys, tmp_path:
     line = one_error_line(err)
     assert line.startswith(f"metrokg query: error: {path}:4:")  # the bad IRI is on line 4
     assert "syntax error" in line
+
+
+def test_csv_cells_cannot_run_as_formulas(capsys: Capsys) -> None:
+    code, out, _ = run(['SELECT ?x WHERE { VALUES ?x { "=cmd|x" "+HYPERLINK(1)" -5 } }',
+                        "-f", "csv"], capsys)
+    assert code == 0
+    assert out.splitlines()[1:] == ["'=cmd|x", "'+HYPERLINK(1)", "-5"]
+
+
+def test_table_never_prints_control_characters(capsys: Capsys) -> None:
+    code, out, _ = run([r'SELECT ?x WHERE { BIND("AMB\u001B[2J\u0007" AS ?x) }'], capsys)
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "AMB\\x1b[2J\\x07" in out
+
+
+def test_service_needs_allow_service_and_sends_nothing(capsys: Capsys) -> None:
+    import socket
+
+    with socket.socket() as ear:
+        ear.bind(("127.0.0.1", 0))
+        ear.listen(5)
+        ear.settimeout(0.3)
+        text = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{ear.getsockname()[1]}/> {{ ?s ?p ?o }} }}"
+        code, _, err = run([text], capsys)
+        assert code == 5 and "--allow-service" in one_error_line(err)
+        code, _out, err = run([text, "--endpoint", "http://127.0.0.1:9/query", "--timeout", "2"],
+                             capsys)
+        assert code == 5  # prepare() parsed it and never ran it: nothing reached the listener
+        with pytest.raises(OSError):
+            ear.accept()
+
+
+def test_a_query_that_crashes_the_engine_is_exit_5(capsys: Capsys) -> None:
+    # 60 levels pass the CLI's depth check (64); the engine runs in a child process
+    text = "SELECT (" + "(" * 60 + "1" + ")" * 60 + " AS ?x) WHERE {}"
+    code, _, err = run([text], capsys)
+    assert code == 0 or (code == 5 and len(err.strip().splitlines()) == 1)
+    code, _out, err = run(["SELECT (" + "(" * 5000 + "1" + ")" * 5000 + " AS ?x) {}"], capsys)
+    assert code == 5 and "nests brackets 5001 deep" in one_error_line(err)
+
+
+def test_a_local_query_stops_at_its_timeout(capsys: Capsys) -> None:
+    slow = ("SELECT (COUNT(*) AS ?n) WHERE { "
+            + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(9)) + " }")
+    code, _out, err = run([slow, "--timeout", "1"], capsys)
+    assert code == 5 and "stopped after 1 s" in one_error_line(err)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0"])
+def test_bad_timeout_is_exit_2(value: str, capsys: Capsys) -> None:
+    code, _, err = run(["ASK {}", "--timeout", value], capsys)
+    assert code == 2 and "--timeout" in one_error_line(err)
+
+
+def test_an_engine_crash_is_one_line_not_a_crash_of_the_cli(
+        capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import signal
+
+    import metrokg.localrun as localrun
+
+    def segfault(*_args: object) -> None:  # what Oxigraph did on 5000 nested parentheses
+        os.kill(os.getpid(), signal.SIGSEGV)
+
+    monkeypatch.setattr(localrun, "_child", segfault)  # the forked child runs this
+    code, out, err = run(["ASK {}"], capsys)
+    assert code == 5 and out == ""
+    assert "the query engine crashed (signal SIGSEGV)" in one_error_line(err)

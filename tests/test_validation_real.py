@@ -20,7 +20,7 @@ from metrokg.checks import validate_store
 from metrokg.namespaces import ADMS, MKG, RDF, ROLE, STATUS
 from metrokg.paths import ProjectPaths
 from metrokg.synthetic import generate
-from metrokg.validate import ValidationResult, load_shapes, to_store, validate_dataset
+from metrokg.validate import ValidationResult, load_shapes, validate_dataset
 
 BASE = "https://w3id.org/metrokg/"
 PLAN = URIRef(BASE + "id/plan/metropolis-action-plan-2018-2020")
@@ -187,7 +187,7 @@ def test_engines_agree_on_a_synthetic_graph(tmp_path: Path) -> None:
     paths = ProjectPaths(generate(tmp_path / "project", scale=3, seed=7))
     assembled = assemble(paths)
     assert assembled.validation.findings == ()
-    store = to_store(assembled.dataset)
+    store = assembled.store
     touched = _defects(store)
     result = _engines_agree(store, paths)
     assert {f.focus for f in result.findings if f.rule.startswith(("S16", "S13", "S11"))} \

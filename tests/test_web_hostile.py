@@ -10,15 +10,20 @@ from __future__ import annotations
 import concurrent.futures
 import http.client
 import json
+import os
 import socket
 import threading
 import time
-from urllib.parse import urlsplit
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 import pytest
 from rdflib import Graph, URIRef
-from webserver import EVIL_LABEL, EVIL_QUOTE, W3C, make_test_dataset, start
+from webserver import EVIL_LABEL, EVIL_QUOTE, SERVER_LIMITS, W3C, make_test_dataset, start
 
 pytestmark = pytest.mark.server
 
@@ -33,8 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> str:
     if not (W3C / "protocol").is_dir():
         pytest.skip(f"W3C protocol data not found at {W3C}")
     folder = make_test_dataset(tmp_path_factory.mktemp("hostile") / "graph")
-    return start("testdata", folder, "--timeout", "2", "--max-rows", "5",
-                 "--max-waiting", "4").url
+    return start("testdata", folder, *SERVER_LIMITS).url
 
 
 def ask(url: str, query: str, source: str | None = None, **headers: str) -> httpx.Response:
@@ -292,3 +296,288 @@ def test_path_traversal_is_refused(server: str, path: str) -> None:
     conn.close()
     assert 400 <= response.status < 500, (path, response.status)
     assert "[build-system]" not in body and "root:" not in body
+
+
+# -- the catalogue: tests/hostile/endpoint.toml, every case over real HTTP -------------------
+
+CATALOGUE: list[dict[str, Any]] = tomllib.loads(
+    (Path(__file__).parent / "hostile" / "endpoint.toml").read_text(encoding="utf-8"))["case"]
+
+
+@pytest.fixture(scope="module")
+def ear() -> Iterator[Listener]:
+    """One listener for the whole catalogue: every case names its port; none may connect."""
+    listening = Listener()
+    yield listening
+    listening.close()
+
+
+def _repeat(spec: dict[str, Any]) -> str:
+    return str(spec.get("prefix", "")) + str(spec["unit"]) * int(spec["times"]) + str(
+        spec.get("suffix", ""))
+
+
+def send_case(url: str, case: dict[str, Any], port: int) -> tuple[int, dict[str, str], str]:
+    """Send one catalogue case exactly as written (http.client does not normalise paths)."""
+    def fill(text: str) -> str:
+        return text.replace("{port}", str(port))
+
+    headers = {k: fill(v) for k, v in case.get("headers", {}).items()}
+    if "headers_repeat" in case:
+        spec = case["headers_repeat"]
+        headers[spec["name"]] = _repeat({"unit": spec["unit"], "times": spec["times"]})
+    accept = case.get("accept") or (_repeat(case["accept_repeat"]) if "accept_repeat" in case
+                                    else None)
+    if accept:
+        headers["Accept"] = accept
+    query = fill(case["query"]) if "query" in case else (
+        _repeat(case["query_repeat"]) if "query_repeat" in case else None)
+    body: bytes | None = None
+    via = case.get("via", "post")
+    if via == "raw":
+        method = case["method"]
+        path = fill(case["path"]) if "path" in case else _repeat(case["path_repeat"])
+        if "body" in case:
+            body = fill(case["body"]).encode()
+        elif "body_hex" in case:
+            body = bytes.fromhex(case["body_hex"])
+        elif "body_repeat" in case:
+            body = _repeat(case["body_repeat"]).encode()
+    elif via == "get":
+        method, path = "GET", "/sparql?" + urlencode({"query": query}, quote_via=quote)
+    elif via == "form":
+        method, path = "POST", "/sparql"
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        body = urlencode({"query": query}).encode()
+    else:
+        method, path = "POST", "/sparql"
+        headers["Content-Type"] = "application/sparql-query"
+        body = (query or "").encode("utf-8", "surrogatepass")
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        if body is not None and "Content-Length" not in headers:
+            headers["Content-Length"] = str(len(body))
+        for name, value in headers.items():
+            conn.putheader(name, value)
+        conn.endheaders(body)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", errors="replace")
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+    except (ConnectionResetError, BrokenPipeError):
+        return 0, {}, ""  # closed by the server before the client had finished sending
+    finally:
+        conn.close()
+
+
+def _settle(url: str) -> None:
+    """Wait until a replaced worker serves again (after a case that stopped one)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if ask(url, "ASK {}").status_code == 200:
+            return
+        time.sleep(0.3)
+
+
+def test_catalogue_has_enough_cases() -> None:
+    assert len(CATALOGUE) >= 80
+    assert len({case["id"] for case in CATALOGUE}) == len(CATALOGUE)
+
+
+@pytest.mark.parametrize("case", CATALOGUE, ids=[case["id"] for case in CATALOGUE])
+def test_hostile_case(server: str, ear: Listener, case: dict[str, Any]) -> None:
+    status, headers, body = send_case(server, case, ear.port)
+    if status == 422:
+        _settle(server)
+    assert status < 500, (status, body[:300])
+    assert status in case["status"], (status, body[:300])
+    if status == 0:
+        return
+    assert headers.get("x-content-type-options") == "nosniff"
+    assert "Traceback" not in body
+    if "says" in case:
+        assert case["says"] in body, body[:300]
+    if "never" in case:
+        assert case["never"] not in body
+    if status >= 400 and headers.get("content-type", "").startswith("text/plain"):
+        assert body.strip() and len(body.strip().splitlines()) == 1, body[:300]
+
+
+def test_catalogue_made_no_outbound_connection(server: str, ear: Listener) -> None:
+    # runs after the catalogue (file order): SERVICE, FROM, LOAD, @context, function IRIs
+    # and the rest pointed at this listener; nothing may have connected
+    time.sleep(0.5)
+    assert ear.connections == 0
+
+
+# -- the layer that does not depend on parsing: workers cannot open sockets -------------------
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def test_query_workers_are_cut_off_the_network(server: str) -> None:
+    from webserver import _servers
+
+    serve = next(s for s in _servers.values() if s.url == server)
+    _settle(server)
+    deadline = time.monotonic() + 20
+    while True:  # a worker replaced by an earlier test may still be starting
+        workers = [pid for pid in _children(serve.process.pid)
+                   if "Seccomp:\t2" in Path(f"/proc/{pid}/status").read_text()]
+        if len(workers) == 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert len(workers) == 2  # the two query workers run under a seccomp filter ...
+    ours = os.readlink("/proc/self/ns/net")
+    assert all(os.readlink(f"/proc/{pid}/ns/net") != ours for pid in workers)  # ... and netns
+    description = httpx.get(server + "/sparql", headers={"Accept": "text/turtle"}, timeout=10)
+    assert "isolation: seccomp+netns" in description.text
+
+
+def _engine_after_isolation(port: int) -> str:  # runs in a child process
+    from metrokg.isolation import isolate
+
+    layers = isolate()
+    import pyoxigraph
+
+    try:
+        list(pyoxigraph.Store().query(
+            f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"))
+    except OSError as exc:
+        return f"{layers}: {exc}"
+    return f"{layers}: answered"
+
+
+@pytest.mark.parametrize("layer", ["seccomp", "netns"])
+def test_each_isolation_layer_alone_stops_service(layer: str, monkeypatch: pytest.MonkeyPatch,
+                                                  listener: Listener) -> None:
+    """With the policy out of the way entirely, Oxigraph's SERVICE reaches nothing."""
+    import multiprocessing
+
+    import metrokg.isolation as isolation
+
+    other = {"seccomp": "_unshare_network", "netns": "_seccomp_no_sockets"}[layer]
+    monkeypatch.setattr(isolation, other, lambda: False)  # only *layer* is applied
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        outcome = pool.apply(_engine_after_isolation, (listener.port,))
+    assert outcome.startswith(layer + ":") and "answered" not in outcome, outcome
+    time.sleep(0.3)
+    assert listener.connections == 0
+
+
+# -- fairness, disconnects, slow requests, Host header (issue 9, items 2, 6, 8) -------------
+
+def _client(source: str) -> httpx.Client:
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=15)
+
+
+def test_one_client_over_budget_gets_429_others_are_served(server: str) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        slow = pool.submit(ask, server, SLOW, "127.0.0.3")
+        time.sleep(0.5)  # 127.0.0.3 now holds its one query (its budget with 2 workers)
+        with _client("127.0.0.3") as greedy:
+            second = greedy.post(server + "/sparql", content=b"ASK {}",
+                                 headers={"Content-Type": "application/sparql-query"})
+        with _client("127.0.0.4") as other:
+            fair = other.post(server + "/sparql", content=b"ASK {}",
+                              headers={"Content-Type": "application/sparql-query"})
+        slow.result()
+    assert second.status_code == 429 and second.headers["Retry-After"].isdigit()
+    assert "per client" in second.text
+    assert fair.status_code == 200
+    _settle(server)
+
+
+def test_a_query_stops_when_its_client_goes_away(server: str) -> None:
+    from webserver import _servers
+
+    serve = next(s for s in _servers.values() if s.url == server)
+    before = set(_children(serve.process.pid))
+    parts = urlsplit(server)
+    sock = socket.create_connection((parts.hostname, parts.port))
+    body = SLOW.encode()
+    sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query"
+                 b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    time.sleep(0.6)
+    sock.close()  # gone long before the 2 s limit
+    time.sleep(0.8)
+    after = set(_children(serve.process.pid))
+    assert before - after, "the worker running the abandoned query was not killed"
+    _settle(server)
+
+
+def test_a_short_body_times_out_with_408(server: str) -> None:
+    parts = urlsplit(server)
+    with socket.create_connection((parts.hostname, parts.port), timeout=15) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                     b"application/sparql-query\r\nContent-Length: 10\r\n\r\nASK")
+        started = time.monotonic()
+        answer = sock.recv(4096).decode(errors="replace")
+    assert answer.startswith("HTTP/1.1 408"), answer[:100]
+    assert time.monotonic() - started < 6
+
+
+def test_host_header_never_reaches_links(server: str) -> None:
+    evil = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    for path, accept in (("/dataset.ttl", "text/turtle"), ("/.well-known/void", "text/turtle"),
+                         ("/sparql", "text/turtle")):
+        response = httpx.get(server + path, headers={**evil, "Accept": accept}, timeout=10)
+        assert response.status_code == 200, path
+        assert "evil.example" not in response.text, path
+    description = httpx.get(server + "/sparql", headers={"Accept": "text/turtle"}, timeout=10)
+    assert f"<{server}/sparql>" in description.text  # the configured public URL
+
+
+def test_cors_allows_reading_from_another_origin(server: str) -> None:
+    response = httpx.get(server + "/sparql", params={"query": "ASK {}"}, timeout=10,
+                         headers={"Origin": "https://yasgui.example"})
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = httpx.options(server + "/sparql", timeout=10, headers={
+        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_default_graph_is_the_union_of_named_graphs(server: str) -> None:
+    union = ask(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json()
+    assert int(union["results"]["bindings"][0]["n"]["value"]) == count(server)
+    data1 = "http://kasei.us/2009/09/sparql/data/data1.rdf"
+    named = httpx.get(server + "/sparql", timeout=10, params={
+        "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "default-graph-uri": data1})
+    assert int(named.json()["results"]["bindings"][0]["n"]["value"]) < count(server)
+    description = httpx.get(server + "/sparql", headers={"Accept": "text/turtle"}, timeout=10)
+    assert "sd:UnionDefaultGraph" in description.text
+
+
+def test_a_crash_answers_only_that_query(server: str) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        boom = pool.submit(ask, server, next(c for c in CATALOGUE
+                                             if c["id"] == "memory-strings")["query"],
+                           "127.0.0.5")
+        time.sleep(0.2)
+        fine = ask(server, "ASK {}", "127.0.0.6")
+        assert boom.result().status_code == 422
+    assert fine.status_code == 200
+    _settle(server)
+
+
+def test_headers_that_trickle_in_are_cut_off(server: str) -> None:
+    parts = urlsplit(server)
+    with socket.create_connection((parts.hostname, parts.port), timeout=15) as sock:
+        sock.sendall(b"GET /sparql HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        started = time.monotonic()
+        assert sock.recv(4096) == b""  # closed by the server ...
+    assert time.monotonic() - started < 6  # ... near its 2 s request timeout

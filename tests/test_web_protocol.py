@@ -18,7 +18,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
-from webserver import W3C, make_test_dataset, start
+from webserver import SERVER_LIMITS, W3C, make_test_dataset, start
 
 pytestmark = pytest.mark.server
 
@@ -82,8 +82,7 @@ def protocol_server(tmp_path_factory: pytest.TempPathFactory) -> str:
     if not PROTOCOL.is_file():
         pytest.skip(ABSENT)
     folder = make_test_dataset(tmp_path_factory.mktemp("w3c") / "graph")
-    return start("testdata", folder, "--timeout", "2", "--max-rows", "5",
-                 "--max-waiting", "4").url
+    return start("testdata", folder, *SERVER_LIMITS).url
 
 
 @pytest.fixture(scope="module")

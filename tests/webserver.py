@@ -23,6 +23,10 @@ BASE = "https://w3id.org/metrokg/"
 
 _servers: dict[str, Server] = {}
 
+SERVER_LIMITS = ("--timeout", "2", "--max-rows", "5", "--max-waiting", "4", "--max-memory",
+                 "512", "--max-response", "1", "--request-timeout", "2")
+"""The limits of the shared "testdata" server (hostile and protocol tests alike)."""
+
 
 @dataclass(frozen=True)
 class Server:

@@ -36,6 +36,7 @@ from rdflib import Dataset, Literal, URIRef
 from . import centrality
 from .errors import InputError
 from .namespaces import DCTERMS, MKG, PROV, RDF, RDFS, SDG, XSD
+from .nogc import paused
 
 __all__ = [
     "MEASURES",
@@ -138,6 +139,13 @@ def analyse(graph: nx.Graph, *, seed: int = 42, resolution: float = 1.0,
     >>> a.score("0").betweenness, a.score("1").degree, a.brokers
     (1.0, 1, ('0',))
     """
+    with paused():
+        return _analyse(graph, seed=seed, resolution=resolution, betweenness_k=betweenness_k,
+                        alpha=alpha, closeness_k=closeness_k, engine=engine)
+
+
+def _analyse(graph: nx.Graph, *, seed: int, resolution: float, betweenness_k: int | None,
+             alpha: float, closeness_k: int | None, engine: str) -> Analysis:
     if graph.number_of_nodes() == 0:
         raise InputError("network view", "the view has no organisations",
                          hint="choose another view (metrokg network --view whole)")
@@ -239,12 +247,19 @@ COLUMNS = ("iri", "label", "type", "degree", "weighted_degree", "betweenness", "
 
 
 def to_csv(analysis: Analysis) -> str:
-    """One row per organisation, in :attr:`Analysis.scores` order."""
+    """One row per organisation, in :attr:`Analysis.scores` order.
+
+    Text cells a spreadsheet would run as a formula are neutralised
+    (:func:`metrokg.safetext.neutralise_cell`); numbers are written as they are.
+    """
+    from .safetext import neutralise_cell
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in analysis.scores:
-        writer.writerow([getattr(row, c) for c in COLUMNS])
+        writer.writerow([neutralise_cell(v) if isinstance(v, str) else v
+                         for v in (getattr(row, c) for c in COLUMNS)])
     return out.getvalue()
 
 

@@ -1,62 +1,60 @@
-"""The build: records → dataset → checks → outputs, atomically.
+"""The build: records → quads in one Oxigraph store → checks → outputs, atomically.
 
-Outputs are written to a fresh folder under ``dist/.builds/`` and published by swapping
-the ``dist/graph`` symlink in one rename, so a failed or interrupted build leaves the
-previous outputs exactly as they were.
+Records map straight to quads in one pyoxigraph store (on disk, in the staging folder);
+validation, the network step, the summary and every dump read that store. Outputs are
+written to a fresh ``dist/.builds/staging-*`` folder, locked while the build runs, and
+published by renaming it to its content digest and swapping the ``dist/graph`` symlink
+in one rename, so a failed or interrupted build leaves the previous outputs and store
+exactly as they were; the next build removes the staging folders whose lock is free.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
 
+from .checks import ValidationResult, validate_store
 from .errors import ValidationFailed
-from .mapping import Iris, Vocabulary, build_dataset
-from .namespaces import DCTERMS, DEFAULT_BASE, PROV, RDF, bind_prefixes
-from .networkstep import add_network_analysis
-from .ontology import ONTOLOGY_IRI, load_ontology, version
-from .paths import ProjectPaths
+from .mapping import Iris, Vocabulary, map_records
+from .namespaces import DEFAULT_BASE
+from .ontology import ONTOLOGY_IRI, ontology_triples, version
+from .outputs import dumps
+from .outputs.summary import Summary, summarise
+from .paths import OUTPUT_FILES, STORE_DIR, ProjectPaths
 from .records import load_records
-from .serialise import to_jsonld, to_nquads, to_trig, to_turtle
 from .sources import load_documents
-from .summary import Summary, summarise
-from .validate import ValidationResult, load_shapes, merged, validate_dataset
 
-__all__ = ["OUTPUT_FILES", "BuildResult", "assemble", "build"]
+__all__ = ["OUTPUT_FILES", "Assembled", "BuildResult", "assemble", "build"]
 
 Progress = Callable[[str], None]
 
-OUTPUT_FILES = {
-    "dataset_trig": "metrokg.trig",
-    "dataset_nquads": "metrokg.nq",
-    "graph_turtle": "metrokg.ttl",
-    "graph_jsonld": "metrokg.jsonld",
-    "ontology": "ontology.ttl",
-    "validation_text": "validation.txt",
-    "validation_turtle": "validation.ttl",
-    "summary_json": "summary.json",
-    "summary_text": "summary.txt",
-    "explorer": "explorer.html",
-}
 SDG_CITATION = ("Amit Joshi, Luis Gonzalez Morales, Szymon Klarman, and Aaron Helton. 2019. "
                 "A Knowledge Organization System for the United Nations Sustainable Development "
                 "Goals. New York, NY. http://metadata.un.org/sdg")
+_LOCK = ".lock"
+_DCTERMS = "http://purl.org/dc/terms/"
+_PROV = "http://www.w3.org/ns/prov#"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 @dataclass(frozen=True)
 class Assembled:
-    """A checked dataset, before anything is written."""
+    """A checked dataset in its store, before anything is written."""
 
-    dataset: Dataset
-    ontology: Graph
+    store: ox.Store
+    ontology: list[ox.Triple]
     validation: ValidationResult
     base: str
 
@@ -76,128 +74,211 @@ def _noop(_: str) -> None:
 
 
 def assemble(paths: ProjectPaths, *, base: str = DEFAULT_BASE, extra: Sequence[Path] = (),
-             progress: Progress = _noop, engine: str = "auto") -> Assembled:
-    """Read, map and check everything (shapes with *engine*); raise on bad input, never write."""
+             progress: Progress = _noop, store: ox.Store | None = None,
+             engine: str = "auto") -> Assembled:
+    """Read, map and check everything into *store* (a new in-memory one by default).
+
+    *engine* is the SHACL engine (``metrokg.checks.ENGINES``).
+
+    Raises on bad input; writes nothing but the quads into *store*.
+    """
     progress("reading source documents")
     documents = load_documents(paths.documents)
     progress(f"reading records from {paths.data}")
     records = load_records(paths.data, documents, extra=extra)
     progress(f"loading the ontology and the UN SDG scheme ({len(records)} records)")
-    ontology = load_ontology(paths.ontology, stamp=version())
-    sdg = Graph().parse(paths.sdg_kos, format="turtle")
-    vocabulary = Vocabulary.from_graphs(ontology, sdg)
+    ontology = ontology_triples(paths.ontology, stamp=version())
+    sdg = _parse(paths.sdg_kos)
+    vocabulary = Vocabulary.from_triples(ontology, sdg)
     progress("mapping records to named graphs")
-    dataset = build_dataset(records, documents, vocabulary, base=base)
     iris = Iris(base)
-    _add_reference_graph(dataset, iris, "ontology", ontology, ONTOLOGY_IRI,
-                         "metrokg ontology, " + version())
-    _add_reference_graph(dataset, iris, "un-sdg", sdg, URIRef("http://metadata.un.org/sdg"),
-                         SDG_CITATION)
+    quads = map_records(records, documents, vocabulary, base=base)
+    quads += _reference_graph(iris, "ontology", ontology, str(ONTOLOGY_IRI),
+                              "metrokg ontology, " + version())
+    quads += _reference_graph(iris, "un-sdg", sdg, "http://metadata.un.org/sdg", SDG_CITATION)
+    store = ox.Store() if store is None else store
+    store.bulk_extend(quads)
+    del quads
     progress("validating (SHACL shapes and dataset checks)")
     checks = sorted((paths.queries / "checks").glob("*-violation.rq"))
-    result = validate_dataset(dataset, load_shapes(paths.shapes), ontology=None, checks=checks,
-                              provenance=iris.provenance_graph, engine=engine)
-    return Assembled(dataset, ontology, result, base)
+    result = validate_store(store, shapes=paths.shapes, checks=checks,
+                            provenance=iris.provenance_graph.value, engine=engine)
+    return Assembled(store, ontology, result, base)
 
 
-def _add_reference_graph(dataset: Dataset, iris: Iris, name: str, content: Graph,
-                         origin: URIRef, citation: str) -> None:
-    graph_iri = iris.graph(name)
-    graph = dataset.graph(graph_iri)
-    for triple in content:
-        graph.add(triple)
-    prov = dataset.graph(iris.provenance_graph)
-    prov.add((graph_iri, RDF.type, PROV.Entity))
-    prov.add((graph_iri, PROV.wasDerivedFrom, origin))
-    prov.add((graph_iri, DCTERMS.source, origin))
-    prov.add((graph_iri, DCTERMS.bibliographicCitation, Literal(citation)))
+def _parse(path: Path) -> list[ox.Triple]:
+    from .errors import InputError
+
+    try:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except FileNotFoundError:
+        raise InputError(str(path), "file is missing", hint="restore it from the checkout") from None
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise InputError(str(path), f"does not parse: {exc}") from None
+
+
+def _reference_graph(iris: Iris, name: str, content: list[ox.Triple], origin: str,
+                     citation: str) -> list[ox.Quad]:
+    graph = iris.graph(name)
+    prov = iris.provenance_graph
+    source = ox.NamedNode(origin)
+    return [*(ox.Quad(t.subject, t.predicate, t.object, graph) for t in content),
+            ox.Quad(graph, _RDF_TYPE, ox.NamedNode(_PROV + "Entity"), prov),
+            ox.Quad(graph, ox.NamedNode(_PROV + "wasDerivedFrom"), source, prov),
+            ox.Quad(graph, ox.NamedNode(_DCTERMS + "source"), source, prov),
+            ox.Quad(graph, ox.NamedNode(_DCTERMS + "bibliographicCitation"),
+                    ox.Literal(citation), prov)]
 
 
 def build(paths: ProjectPaths, *, base: str = DEFAULT_BASE, progress: Progress = _noop,
           strict: bool = True) -> BuildResult:
-    """Build every output; publish them only if the whole build succeeds.
+    """Build every output and the store; publish them only if the whole build succeeds.
 
-    With *strict*, a Violation stops the build before anything is written; the error
+    With *strict*, a Violation stops the build before anything is published; the error
     carries the validation report.
     """
-    assembled = assemble(paths, base=base, progress=progress)
-    if strict and not assembled.validation.conforms:
-        raise ValidationFailed(
-            f"{assembled.validation.count('Violation')} violation(s); nothing was published\n"
-            + assembled.validation.text())
-    progress("analysing the partnership network")
-    network = add_network_analysis(assembled.dataset, paths, base=base)  # metrokg.networkstep
-    summary = summarise(assembled.dataset, base=base, validation=assembled.validation)
-    progress("writing outputs")
-    staging = _write_outputs(assembled, summary, network.explorer_html, paths.dist)
-    progress("publishing")
-    final = _publish(staging, paths)
-    files = {key: final / name for key, name in OUTPUT_FILES.items()}
-    return BuildResult(paths.output, files, summary, assembled.validation)
-
-
-def _write_outputs(assembled: Assembled, summary: Summary, explorer: str, dist: Path) -> Path:
-    builds = dist / ".builds"
+    builds = paths.dist / ".builds"
     builds.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(builds)
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=builds))
-    base = assembled.base
-    data = merged(assembled.dataset, exclude=[Iris(base).provenance_graph])
-    ontology = bind_prefixes(Graph(), base)
-    for triple in assembled.ontology:
-        ontology.add(triple)
-    contents = {
-        "dataset_trig": to_trig(assembled.dataset, base=base),
-        "dataset_nquads": to_nquads(assembled.dataset),
-        "graph_turtle": to_turtle(data, base=base),
-        "graph_jsonld": to_jsonld(data, base=base),
-        "ontology": to_turtle(ontology, base=base),
+    lock = _lock(staging)
+    try:
+        store = ox.Store(str(staging / STORE_DIR))
+        assembled = assemble(paths, base=base, progress=progress, store=store)
+        if strict and not assembled.validation.conforms:
+            raise ValidationFailed(
+                f"{assembled.validation.count('Violation')} violation(s); nothing was published\n"
+                + assembled.validation.text())
+        from .networkstep import add_network_analysis
+
+        progress("analysing the partnership network")
+        network = add_network_analysis(store, paths, base=base)
+        summary = summarise(store, base=base, validation=assembled.validation)
+        progress("writing outputs")
+        _write_outputs(assembled, summary, network.explorer_html, staging)
+        validation = assembled.validation
+        store.flush()
+        del store, assembled  # closes the on-disk store before it is published
+        progress("publishing")
+        final = _publish(staging, paths)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        lock.close()
+    files = {key: final / name for key, name in OUTPUT_FILES.items()}
+    return BuildResult(paths.output, files, summary, validation)
+
+
+def _write_outputs(assembled: Assembled, summary: Summary, explorer: str, staging: Path) -> None:
+    store, base = assembled.store, assembled.base
+    provenance = Iris(base).provenance_graph
+
+    def out(key: str) -> Path:
+        return staging / OUTPUT_FILES[key]
+
+    quads = dumps.sorted_quads(store)
+    dumps.write(quads, out("dataset_nquads"), ox.RdfFormat.N_QUADS, base=base)
+    dumps.write(quads, out("dataset_trig"), ox.RdfFormat.TRIG, base=base)
+    data = dumps.sorted_triples(quads, exclude=[provenance])
+    del quads
+    dumps.write(data, out("graph_turtle"), ox.RdfFormat.TURTLE, base=base)
+    dumps.write(data, out("graph_jsonld"), ox.RdfFormat.JSON_LD, base=base)
+    del data
+    ontology = sorted(set(assembled.ontology), key=str)
+    dumps.write(ontology, out("ontology"), ox.RdfFormat.TURTLE, base=base)
+    dumps.write_rdflib_turtle(assembled.validation.report, out("validation_turtle"), base=base)
+    texts = {
         "validation_text": assembled.validation.text(),
-        "validation_turtle": to_turtle(assembled.validation.report, base=base),
         "summary_json": json.dumps(summary.as_dict(), indent=2, sort_keys=True,
                                    ensure_ascii=False) + "\n",
         "summary_text": summary.text(),
         "explorer": explorer,
     }
-    for key, text in contents.items():
-        path = staging / OUTPUT_FILES[key]
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+    for key, text in texts.items():
+        with open(out(key), "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-    return staging
+    for key in OUTPUT_FILES:
+        with open(out(key), "rb") as written:
+            os.fsync(written.fileno())
+
+
+def _lock(staging: Path) -> IO[str]:
+    """Hold an exclusive lock on the staging folder's lock file until the build ends.
+
+    The kernel releases it when the process dies (even by SIGKILL), so a staging folder
+    whose lock can be taken belongs to no running build.
+    """
+    handle = open(staging / _LOCK, "w", encoding="utf-8")  # noqa: SIM115 - held open
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
+def _remove_stale_staging(builds: Path) -> None:
+    """Remove staging folders of builds that are no longer running (interrupted ones)."""
+    for entry in builds.iterdir():
+        if not entry.name.startswith("staging-") or not entry.is_dir():
+            continue
+        lock = entry / _LOCK
+        try:
+            handle = open(lock, "r+", encoding="utf-8")  # noqa: SIM115
+        except FileNotFoundError:
+            # made by a build that has not locked it yet (or by an older metrokg)
+            if time.time() - entry.stat().st_mtime > 60:
+                shutil.rmtree(entry, ignore_errors=True)
+            continue
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a running build holds it
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _publish(staging: Path, paths: ProjectPaths) -> Path:
     """Rename the staging folder to its content digest and swap the `dist/graph` link."""
     digest = hashlib.sha256()
     for path in sorted(staging.iterdir()):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        if path.is_file() and not path.name.startswith("."):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     final = staging.parent / digest.hexdigest()[:16]
-    if final.exists():
-        shutil.rmtree(staging)
-    else:
-        staging.rename(final)
     link = paths.output
     if link.exists() and not link.is_symlink():
         raise ValidationFailed(f"{link} exists and is not a symlink made by metrokg build; "
                                "move it away and build again")
+    _fsync_dir(staging)
+    if final.exists():
+        shutil.rmtree(staging)
+    else:
+        staging.rename(final)
+        with suppress(FileNotFoundError):
+            (final / _LOCK).unlink()
+    _fsync_dir(staging.parent)
     tmp_link = link.with_name(f".graph-{os.getpid()}")
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
     tmp_link.symlink_to(Path(".builds") / final.name)
     previous = link.resolve() if link.is_symlink() else None
     os.replace(tmp_link, link)  # the atomic step
-    _prune(staging.parent, keep={final.resolve(), *( [previous] if previous else [])})
+    _fsync_dir(link.parent)
+    _prune(staging.parent, keep={final.resolve(), *([previous] if previous else [])})
     return final
 
 
-def _prune(builds: Path, *, keep: set[Path]) -> None:
-    """Remove older builds and stale (hour-old) staging folders; keep current and previous."""
-    import time
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
+
+def _prune(builds: Path, *, keep: set[Path]) -> None:
+    """Remove older builds (keep the current and the previous one) and stale staging."""
     for entry in builds.iterdir():
-        if entry.resolve() in keep or not entry.is_dir():
+        if entry.resolve() in keep or not entry.is_dir() or entry.name.startswith("staging-"):
             continue
-        if entry.name.startswith("staging-") and time.time() - entry.stat().st_mtime < 3600:
-            continue  # another build may be writing it
         shutil.rmtree(entry, ignore_errors=True)
+    _remove_stale_staging(builds)

@@ -164,11 +164,24 @@ def _values_block(name: str) -> re.Pattern[str]:
 
 
 def load_catalogue(folder: Path) -> dict[str, CatalogueEntry]:
-    """Every ``*.rq`` directly in *folder* (sub-folders hold checks and projections)."""
+    """Every ``*.rq`` directly in *folder* (sub-folders hold checks and projections).
+
+    Parsed once per process: later calls only look at the files' names, sizes and
+    modification times, and parse again when one of them changed.
+    """
     if not folder.is_dir():
         raise QueryError(f"no query catalogue at {folder}")
-    entries = [parse_entry(path) for path in sorted(folder.glob("*.rq"))]
-    return {e.id: e for e in entries}
+    paths = sorted(folder.glob("*.rq"))
+    stamp = tuple((p.name, st.st_mtime_ns, st.st_size) for p in paths for st in [p.stat()])
+    key = str(folder.resolve())
+    cached = _CACHE.get(key)
+    if cached is None or cached[0] != stamp:
+        entries = [parse_entry(path) for path in paths]
+        cached = _CACHE[key] = (stamp, {e.id: e for e in entries})
+    return dict(cached[1])
+
+
+_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], dict[str, CatalogueEntry]]] = {}
 
 
 def find(catalogue: Mapping[str, CatalogueEntry], name: str) -> CatalogueEntry:

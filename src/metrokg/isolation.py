@@ -57,7 +57,7 @@ def _seccomp_no_sockets() -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        import pyseccomp as sc  # type: ignore[import-untyped]
+        import pyseccomp as sc
 
         rules = sc.SyscallFilter(defaction=sc.ALLOW)
         rules.add_rule(sc.ERRNO(errno.EACCES), "socket", sc.Arg(0, sc.NE, socket.AF_UNIX))

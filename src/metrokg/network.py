@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, QueryError
 from .namespaces import MKG, SDG
+from .nogc import paused
 
 __all__ = [
     "KINDS", "LANGUAGES", "Element", "Link", "Organisation", "Projection", "View",
@@ -169,6 +170,11 @@ class View:
 
 def load_projection(store: ox.Store, queries: Path) -> Projection:
     """Run the projection queries in *queries* (``queries/network/``) on *store*."""
+    with paused():
+        return _load_projection(store, queries)
+
+
+def _load_projection(store: ox.Store, queries: Path) -> Projection:
     rows = {name: _select(store, queries / f"{name}.rq") for name in _PROJECTIONS}
     orgs: dict[str, dict[str, Any]] = {}
     for r in rows["organisations"]:
@@ -357,36 +363,50 @@ def network_view(projection: Projection, view: View, *, lang: str = "en") -> nx.
     directed views add co-involvement both ways. Nodes and edges are added in sorted
     order, so algorithms with a seed give the same result on every run.
     """
+    with paused():
+        return _network_view(projection, view, lang)
+
+
+def _network_view(projection: Projection, view: View, lang: str) -> nx.Graph:
     links, nodes = select_links(projection, view)
     graph: nx.Graph = nx.DiGraph() if view.directed else nx.Graph()
     graph.graph.update(view=view.text, directed=view.directed, name=view.name)
     plans, goals = participation(projection)
-    for iri in sorted(nodes):
-        org = projection.organisations.get(iri, Organisation(iri))
-        graph.add_node(iri, label=label_of(org.names, iri, lang), type=org.type,
-                       names=dict(org.names), plans=sorted(plans.get(iri, ())),
-                       goals=sorted(goals.get(iri, ()), key=int))
-    pairs: dict[tuple[str, str], dict[str, set[str]]] = {}
+    def ordered(values: set[str], key: Any = None) -> list[str]:
+        return list(values) if len(values) < 2 else sorted(values, key=key)
+
+    graph.add_nodes_from(
+        (iri, {"label": label_of(org.names, iri, lang), "type": org.type,
+               "names": dict(org.names), "plans": ordered(plans.get(iri, set())),
+               "goals": ordered(goals.get(iri, set()), key=int)})
+        for iri in sorted(nodes)
+        for org in (projection.organisations.get(iri) or Organisation(iri),))
+    pairs: dict[tuple[str, str], tuple[set[str], ...]] = {}
     for link in links:
         ends = [(link.source, link.target)]
         if view.directed and link.kind == "co-involvement":
             ends.append((link.target, link.source))
+        link_goals = projection.link_goals(link)
         for a, b in ends:
             key = (a, b) if view.directed or a < b else (b, a)
-            data = pairs.setdefault(key, defaultdict(set))
-            data["items"].add(f"{link.kind} {link.evidence}")
-            data["kinds"].add(link.kind)
+            data = pairs.get(key)
+            if data is None:
+                data = pairs[key] = (set(), set(), set(), set(), set(), set())
+            items, kinds, roles, evidence, plan_set, goal_set = data
+            items.add(f"{link.kind} {link.evidence}")
+            kinds.add(link.kind)
             if link.role:
-                data["roles"].add(link.role)
-            data["evidence"].add(link.evidence)
+                roles.add(link.role)
+            evidence.add(link.evidence)
             if link.plan:
-                data["plans"].add(link.plan)
-            data["goals"] |= {str(g) for g in projection.link_goals(link)}
-    for (a, b), data in sorted(pairs.items()):
-        graph.add_edge(a, b, weight=len(data["items"]), kinds=sorted(data["kinds"]),
-                       roles=sorted(data["roles"]), evidence=sorted(data["evidence"]),
-                       plans=sorted(data["plans"]),
-                       goals=sorted(data["goals"], key=int))
+                plan_set.add(link.plan)
+            if link_goals:
+                goal_set.update(str(g) for g in link_goals)
+    graph.add_edges_from(
+        (a, b, {"weight": len(items), "kinds": ordered(kinds), "roles": ordered(roles),
+                "evidence": ordered(evidence), "plans": ordered(plan_set),
+                "goals": ordered(goal_set, key=int)})
+        for (a, b), (items, kinds, roles, evidence, plan_set, goal_set) in sorted(pairs.items()))
     return graph
 
 

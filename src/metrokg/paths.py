@@ -5,7 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ProjectPaths", "default_paths"]
+__all__ = ["OUTPUT_FILES", "STORE_DIR", "ProjectPaths", "default_paths"]
+
+OUTPUT_FILES = {
+    "dataset_trig": "metrokg.trig",
+    "dataset_nquads": "metrokg.nq",
+    "graph_turtle": "metrokg.ttl",
+    "graph_jsonld": "metrokg.jsonld",
+    "ontology": "ontology.ttl",
+    "validation_text": "validation.txt",
+    "validation_turtle": "validation.ttl",
+    "summary_json": "summary.json",
+    "summary_text": "summary.txt",
+    "explorer": "explorer.html",
+}
+"""The files of a build folder (``dist/graph/``), by key: the one list of output names."""
+
+STORE_DIR = "store"
+"""The on-disk Oxigraph store in a build folder, published with the dumps."""
 
 
 @dataclass(frozen=True)

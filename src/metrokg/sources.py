@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -53,19 +55,51 @@ class Document:
 def locate_quote(text: str, quote: str) -> QuoteLocation | None:
     """Find *quote* in *text*, tolerating differences in white space only.
 
+    The first occurrence, as a regular expression joining the words with ``\\s+`` would
+    find it; the text is normalised once per document, so each quote costs one search.
+
     >>> locate_quote("Hola,\\n  món!", "Hola, món")
     QuoteLocation(start=0, end=11, exact='Hola,\\n  món')
     >>> locate_quote("abc", "abd") is None
     True
     """
-    words = normalise_space(quote).split(" ")
-    if not words or words == [""]:
+    wanted = normalise_space(quote)
+    if not wanted:
         return None
-    pattern = r"\s+".join(re.escape(w) for w in words)
-    match = re.search(pattern, text)
-    if match is None:
+    flat, starts, origins = _flattened(text)
+    at = flat.find(wanted)
+    if at < 0:
         return None
-    return QuoteLocation(match.start(), match.end(), match.group(0))
+    start = _original(at, starts, origins)
+    end = _original(at + len(wanted) - 1, starts, origins) + 1
+    return QuoteLocation(start, end, text[start:end])
+
+
+@lru_cache(maxsize=64)
+def _flattened(text: str) -> tuple[str, list[int], list[int]]:
+    """*text* with each run of white space as one space, and where its pieces come from.
+
+    Piece *i* starts at ``starts[i]`` in the flat text and ``origins[i]`` in *text*;
+    within a piece the offsets advance together.
+    """
+    pieces: list[str] = []
+    starts: list[int] = [0]
+    origins: list[int] = [0]
+    flat_at = last = 0
+    for run in _SPACE.finditer(text):
+        pieces.append(text[last:run.start()])
+        pieces.append(" ")
+        flat_at += run.start() - last + 1
+        last = run.end()
+        starts.append(flat_at)
+        origins.append(last)
+    pieces.append(text[last:])
+    return "".join(pieces), starts, origins
+
+
+def _original(flat_at: int, starts: list[int], origins: list[int]) -> int:
+    piece = bisect_right(starts, flat_at) - 1
+    return origins[piece] + flat_at - starts[piece]
 
 
 def _read_text(path: Path, where: str) -> str:

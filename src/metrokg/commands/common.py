@@ -9,6 +9,16 @@ from pathlib import Path
 from ..namespaces import DEFAULT_BASE
 from ..paths import ProjectPaths, default_paths
 
+MEASURES = ("degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank")
+"""The analysis measures (metrokg.analysis.MEASURES), named here so that parsing the
+command line does not import NetworkX; a test keeps the two equal."""
+COLOUR_BY = ("type", "community")
+"""Explorer colourings (metrokg.explorer.COLOUR_BY)."""
+LANGUAGES = ("ca", "es", "en")
+"""Name languages (metrokg.network.LANGUAGES)."""
+CENTRALITY_ENGINES = ("auto", "networkx", "igraph")
+"""Engines of the network measures (metrokg.centrality.ENGINES)."""
+
 
 def add_project_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--project", type=Path, default=None, metavar="DIR",

@@ -5,11 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..analysis import MEASURES, analyse
-from ..explorer import COLOUR_BY, explorer_html
-from ..network import LANGUAGES, View, label_of, load_projection, network_view
-from ..store import open_store
-from .common import add_project_options, project_paths
+from .common import COLOUR_BY, LANGUAGES, MEASURES, add_project_options, project_paths
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,6 +28,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..analysis import analyse
+    from ..explorer import explorer_html
+    from ..network import View, label_of, load_projection, network_view
+    from ..store import open_store
+
     paths = project_paths(args)
     view = View.parse(args.view, directed=args.directed)
     projection = load_projection(open_store(paths), paths.queries / "network")

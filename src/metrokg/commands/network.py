@@ -5,29 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..analysis import (
-    MEASURES,
-    analyse,
-    analysis_date,
-    annotate,
-    table,
-    to_csv,
-    to_json,
-    to_rdf,
-)
-from ..centrality import ENGINES
-from ..namespaces import bind_prefixes
-from ..network import (
-    View,
-    bipartite_view,
-    load_projection,
-    network_view,
-    write_gexf,
-    write_graphml,
-)
-from ..serialise import to_trig
-from ..store import open_store
-from .common import add_project_options, project_paths
+from .common import CENTRALITY_ENGINES, MEASURES, add_project_options, project_paths
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,7 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="sample K sources for betweenness (default: exact)")
     p.add_argument("--closeness-k", type=int, default=None, metavar="K",
                    help="estimate closeness from K pivots (default: exact)")
-    p.add_argument("--engine", default="auto", choices=list(ENGINES),
+    p.add_argument("--engine", default="auto", choices=list(CENTRALITY_ENGINES),
                    help="engine of betweenness, closeness and Louvain: networkx, igraph, or "
                         "auto = igraph above 500 organisations (default auto)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
@@ -60,6 +38,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    from ..analysis import analyse, analysis_date, annotate, table, to_csv, to_json, to_rdf
+    from ..network import (
+        View,
+        bipartite_view,
+        load_projection,
+        network_view,
+        write_gexf,
+        write_graphml,
+    )
+    from ..outputs import dumps
+    from ..rdflib_bridge import quads_from_dataset
+    from ..store import open_store
+
     paths = project_paths(args)
     view = View.parse(args.view, directed=args.directed)
     projection = load_projection(open_store(paths), paths.queries / "network")
@@ -76,10 +69,10 @@ def run(args: argparse.Namespace) -> int:
         stem.with_suffix(".json").write_text(to_json(analysis), encoding="utf-8")
         date = analysis_date([paths.data, paths.sources, paths.ontology,
                               paths.queries / "network"])
-        dataset = to_rdf(analysis, base=args.base, date=date)
-        bind_prefixes(dataset, args.base)
-        stem.with_suffix(".trig").write_text(to_trig(dataset, base=args.base),
-                                             encoding="utf-8")
+        trig = ox.Store()
+        trig.extend(list(quads_from_dataset(to_rdf(analysis, base=args.base, date=date))))
+        dumps.write(dumps.sorted_quads(trig), stem.with_suffix(".trig"), ox.RdfFormat.TRIG,
+                    base=args.base)
         scored = annotate(graph, analysis)
         write_gexf(scored, stem.with_suffix(".gexf"))
         write_graphml(scored, stem.with_suffix(".graphml"))

@@ -85,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..web.app import ServeConfig, create_app
     from ..web.policy import Limits
+    from ..web.server import protocol
 
     if not 0 < args.port < 65536:
         raise InputError("--port", f"{args.port} is not a TCP port (1-65535)")
@@ -108,5 +109,5 @@ def run(args: argparse.Namespace) -> int:
           "Ctrl-C stops)", file=sys.stderr, flush=True)
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level,
                 access_log=False, timeout_graceful_shutdown=5, timeout_keep_alive=5,
-                h11_max_incomplete_event_size=16_384)
+                http=protocol(limits.request_timeout), h11_max_incomplete_event_size=16_384)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..mapping import LEVELS, Vocabulary
-from ..ontology import load_ontology
+from ..ontology import ontology_triples
 from .common import add_project_options, project_paths
 
 
@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    vocab = Vocabulary.from_graphs(load_ontology(project_paths(args).ontology))
+    vocab = Vocabulary.from_triples(ontology_triples(project_paths(args).ontology))
     for title, values in (("organisation types", vocab.org_types), ("roles", vocab.roles),
                           ("levels", LEVELS), ("statuses", vocab.statuses),
                           ("status bases", vocab.bases)):

@@ -30,6 +30,7 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
           "FALSE": False}
 _INT_DIGITS = 30  # longer numbers are refused, never converted (int() is quadratic)
 _CSV_INT = re.compile(r"-?[1-9]\d{0,17}|0")
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9]\d*)")
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,8 @@ class RawFile:
 def read_text(data: bytes, where: str) -> str:
     """The file's text: UTF-8, within the size limit."""
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(where, f"the file is {len(data):,} bytes; the limit is "
-                                f"{MAX_FILE_BYTES:,}", hint="split it into several files")
+        raise InputError(where, f"the file is larger than {MAX_FILE_BYTES:,} bytes",
+                         hint="split it into several files")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -89,6 +90,8 @@ def read_yaml(text: str, where: str) -> RawFile:
     >>> raw = read_yaml("records:\\n  - kind: person\\n    id: ada\\n    public: yes\\n", "x")
     >>> raw.items[0].value, raw.items[0].line, raw.items[0].field_lines["id"]
     ({'kind': 'person', 'id': 'ada', 'public': 'yes'}, 2, 3)
+    >>> read_yaml("records: [{code: 010, total: 12, hex: 0x1F}]", "x").items[0].value
+    {'code': '010', 'total': 12, 'hex': '0x1F'}
     >>> read_yaml("a: &x [1]\\nb: *x\\n", "x.yaml")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -97,34 +100,72 @@ def read_yaml(text: str, where: str) -> RawFile:
     loader = yaml.CSafeLoader(text)
     try:
         return _build(loader, where)
-    except yaml.YAMLError as exc:
-        mark: Any = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(where, f"malformed YAML: {problem}",
-                         line=mark.line + 1 if mark else None,
-                         hint="fix the indentation or quoting at that line") from None
     finally:
         loader.dispose()
 
 
+def _malformed(exc: yaml.YAMLError, where: str) -> InputError:
+    mark: Any = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if "nesting depth" in problem:
+        return InputError(where, f"nested deeper than {MAX_DEPTH} levels", line=line,
+                          hint="records are flat mappings; see graph/README.md")
+    return InputError(where, f"malformed YAML: {problem}", line=line,
+                      hint="fix the indentation or quoting at that line")
+
+
 def _build(loader: yaml.CSafeLoader, where: str) -> RawFile:
-    stack: list[_Frame] = []
-    root: Any = None
-    items: list[RawItem] = []
-    nodes = 0
+    builder = _Builder(loader, where)
     while True:
-        event: Any = loader.get_event()
-        mark: Any = event.start_mark
-        if isinstance(event, yaml.StreamStartEvent | yaml.DocumentStartEvent):
-            if isinstance(event, yaml.DocumentStartEvent) and root is not None:
-                raise InputError(where, "a record file holds one YAML document",
-                                 line=mark.line + 1, hint="remove the `---`")
-            continue
-        if isinstance(event, yaml.DocumentEndEvent):
-            continue
-        if isinstance(event, yaml.StreamEndEvent):
-            break
-        line = mark.line + 1
+        try:
+            event: Any = loader.get_event()
+            if isinstance(event, yaml.StreamEndEvent):
+                break
+            builder.feed(event)
+        except yaml.YAMLError as exc:
+            error = _malformed(exc, where)
+            error.record, error.field = builder.position()
+            raise error from None
+        except InputError as exc:
+            if exc.record is None:  # say which record and field the problem is in
+                exc.record, field = builder.position()
+                exc.field = exc.field or field
+            raise
+    if builder.root is None:
+        raise InputError(where, "expected a mapping with a `records:` list",
+                         hint="see graph/README.md for the file layout")
+    return _file(builder.root, builder.items, where)
+
+
+class _Builder:
+    """Plain values from YAML events, with an explicit stack (no recursion)."""
+
+    def __init__(self, loader: yaml.CSafeLoader, where: str) -> None:
+        self.loader, self.where = loader, where
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.items: list[RawItem] = []
+        self.nodes = 0
+
+    def position(self) -> tuple[str | None, str | None]:
+        """The record (`#n`) and field being read, if inside a record."""
+        for frame in self.stack:
+            if frame.is_record:
+                key = frame.key if frame.key is not _NO_KEY else None
+                return f"#{len(self.items)}", None if key is None else _field(key)
+        return None, None
+
+    def feed(self, event: Any) -> None:
+        where, stack, items = self.where, self.stack, self.items
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.StreamStartEvent | yaml.DocumentEndEvent):
+            return
+        if isinstance(event, yaml.DocumentStartEvent):
+            if self.root is not None:
+                raise InputError(where, "a record file holds one YAML document", line=line,
+                                 hint="remove the `---`")
+            return
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise InputError(where, "anchors and aliases (&, *) are not allowed in record files",
                              line=line, hint="write each value out")
@@ -134,41 +175,40 @@ def _build(loader: yaml.CSafeLoader, where: str) -> RawFile:
                 items[-1] = RawItem(frame.value, items[-1].line, frame.field_lines)
             value = frame.value
         else:
-            nodes += 1
-            if nodes > MAX_NODES:
+            self.nodes += 1
+            if self.nodes > MAX_NODES:
                 raise InputError(where, f"more than {MAX_NODES:,} YAML values", line=line,
                                  hint="split the file into several files")
-            if isinstance(event, yaml.ScalarEvent):
-                value = _scalar(loader, event, where, line)
-            elif isinstance(event, yaml.CollectionStartEvent):
-                tag = event.tag
-                is_map = isinstance(event, yaml.MappingStartEvent)
-                if tag not in (None, "!", _CORE + ("map" if is_map else "seq")):
-                    raise _tag_error(where, tag, line)
-                if len(stack) >= MAX_DEPTH:
-                    raise InputError(where, f"nested deeper than {MAX_DEPTH} levels", line=line,
-                                     hint="records are flat mappings; see graph/README.md")
-                frame = _Frame(is_map)
-                parent = stack[-1] if stack else None
-                if parent is not None and not parent.is_map and parent.is_records:
-                    frame.is_record = is_map
-                    items.append(RawItem(None, line))
-                elif parent is not None and parent.is_map and len(stack) == 1 \
-                        and parent.key == "records" and not is_map:
-                    frame.is_records = True
-                stack.append(frame)
-                continue
-            else:  # pragma: no cover - libyaml emits no other events
+            if isinstance(event, yaml.CollectionStartEvent):
+                self._open(event, line)
+                return
+            if not isinstance(event, yaml.ScalarEvent):  # pragma: no cover - none other
                 raise InputError(where, f"unexpected YAML event {type(event).__name__}",
                                  line=line)
+            value = _scalar(self.loader, event, where, line)
         if not stack:
-            root = value
-            continue
-        _add(stack[-1], value, where, line, items)
-    if root is None:
-        raise InputError(where, "expected a mapping with a `records:` list",
-                         hint="see graph/README.md for the file layout")
-    return _file(root, items, where)
+            self.root = value
+        else:
+            _add(stack[-1], value, where, line, items)
+
+    def _open(self, event: Any, line: int) -> None:
+        stack, tag = self.stack, event.tag
+        is_map = isinstance(event, yaml.MappingStartEvent)
+        if tag not in (None, "!", _CORE + ("map" if is_map else "seq")):
+            raise _tag_error(self.where, tag, line)
+        if len(stack) >= MAX_DEPTH:
+            raise InputError(self.where, f"nested deeper than {MAX_DEPTH} levels", line=line,
+                             hint="records are flat mappings; see graph/README.md")
+        frame = _Frame(is_map)
+        parent = stack[-1] if stack else None
+        if parent is not None and not parent.is_map and parent.is_records:
+            frame.is_record = is_map
+            if is_map:
+                self.items.append(RawItem(None, line))
+        elif parent is not None and parent.is_map and len(stack) == 1 \
+                and parent.key == "records" and not is_map:
+            frame.is_records = True
+        stack.append(frame)
 
 
 def _add(frame: _Frame, value: Any, where: str, line: int, items: list[RawItem]) -> None:
@@ -216,11 +256,15 @@ def _scalar(loader: yaml.CSafeLoader, event: yaml.ScalarEvent, where: str, line:
         if len(text) > _INT_DIGITS:
             raise InputError(where, f"a number of {len(text)} digits", line=line,
                              hint="write numbers of at most 30 digits")
-        return SafeConstructor.construct_yaml_int(loader, node)
+        if not _PLAIN_INT.fullmatch(text):
+            return text  # 010, 0x1F, 1_000, 1:20 are YAML 1.1 numbers; kept as written
+        return int(text)
     if kind == "float":
         if len(text) > _INT_DIGITS:
             raise InputError(where, f"a number of {len(text)} characters", line=line,
                              hint="write numbers of at most 30 characters")
+        if "_" in text or ":" in text:
+            return text  # 1_000.5 and 190:20:30.15 are YAML 1.1 numbers; kept as written
         return SafeConstructor.construct_yaml_float(loader, node)
     if kind == "timestamp":
         try:

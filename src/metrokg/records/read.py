@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import InputError, InputErrors
 from ..sources import Document, require_quote
-from .limits import MAX_PROBLEMS
+from .limits import MAX_FILE_BYTES, MAX_PROBLEMS
 from .load import RawFile, RawItem, read_csv, read_text, read_yaml
 from .record import Record
 from .schema import SOURCE_FIELDS, check, label
@@ -72,6 +72,8 @@ def load_records(data_dir: Path, documents: Mapping[str, Document],
 
 def _read(path: Path, documents: Mapping[str, Document], where: str,
           problems: _Problems) -> list[Record]:
+    if not where.isprintable():  # a file name with a newline or terminal codes
+        where = show(where, 200)
     try:
         raw = _parse(path, where)
         default_doc = raw.document
@@ -96,10 +98,13 @@ def _read(path: Path, documents: Mapping[str, Document], where: str,
 
 def _parse(path: Path, where: str) -> RawFile:
     try:
-        data = path.read_bytes()
+        if path.exists() and not path.is_file():
+            raise InputError(where, "not a regular file", hint="give a .yaml or .csv file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # never more than the limit in memory
     except FileNotFoundError:
         raise InputError(where, "file not found") from None
-    except (IsADirectoryError, PermissionError) as exc:
+    except OSError as exc:
         raise InputError(where, f"cannot read the file: {exc.strerror}") from None
     text = read_text(data, where)
     return read_csv(text, where) if path.suffix.lower() == ".csv" else read_yaml(text, where)

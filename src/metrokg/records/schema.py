@@ -1,6 +1,6 @@
 """One declarative schema per record kind: the fields it may carry, their types, which are
 required. The same table checks every record and prints graph/README.md's field tables
-(``metrokg.records.schema.markdown()``; a test keeps the README in step).
+(``markdown()``; ``scripts/record_tables.py`` writes them, a test keeps them in step).
 
 Adding a field to a kind is one line in its ``Kind(...)`` below, e.g.::
 
@@ -61,6 +61,7 @@ class Kind:
     doc: str
     fields: tuple[F, ...]
     one_of: tuple[tuple[str, ...], ...] = ()
+    note: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -69,16 +70,16 @@ class Kind:
 
 # ---------------------------------------------------------------- value types
 
-SLUG = Pattern(r"[a-z0-9][a-z0-9-]*", "an id (lowercase letters, digits, hyphens)",
-               "metropolis")
+SLUG = Pattern(r"[a-z0-9][a-z0-9-]*", "an id", "metropolis",
+               rule="lowercase letters, digits and hyphens")
 CODE = Pattern(r"[A-Za-z0-9][A-Za-z0-9.]*", "a printed code", "L1M1D1", 40, numbers=True)
 KEY = Pattern(r"[A-Za-z0-9][A-Za-z0-9.-]*", "a code or slug", "1.1.3", 100, numbers=True)
 REF = Pattern(r"[A-Za-z0-9][A-Za-z0-9._-]*(?::[A-Za-z0-9][A-Za-z0-9._-]*)?",
-              "a reference (`org-id`, `plan-id`, `plan-id:code`, `sdg:11`)",
-              "amb-pam-2015-2019:1.1.5", 250)
+              "a reference", "amb-pam-2015-2019:1.1.5", 250,
+              rule="org-id, plan-id, plan-id:code or sdg:11")
 MARK = Pattern(r"[^\s\x00-\x1f\x7f-\x9f]{1,10}", "a printed mark", "V", 10, numbers=True)
-SDG_TARGET = Pattern(r"(?:[1-9]|1[0-7])\.(?:\d{1,2}|[a-z])", "an SDG target (goal.number "
-                     "or goal.letter)", "11.3", 5, bad="malformed SDG target {value}")
+SDG_TARGET = Pattern(r"(?:[1-9]|1[0-7])\.(?:\d{1,2}|[a-z])", "an SDG target", "11.3", 5,
+                     bad="malformed SDG target {value}", rule="goal.number or goal.letter")
 WIKIDATA = Pattern(r"Q[1-9]\d{0,11}", "a Wikidata id", "Q458", 13)
 ROR = Pattern(r"https://ror\.org/0[a-z0-9]{6}\d{2}", "a ROR IRI", "https://ror.org/021018s57",
               25)
@@ -172,7 +173,9 @@ SCHEMAS: dict[str, Kind] = {k.name: k for k in (
           "(`inferred-from-stated-totals`)"),
         F("note", NOTE, "a note per language"),
         F("target", _TARGET, "a quantified target"),
-    ), one_of=(("code", "slug"),)),
+    ), one_of=(("code", "slug"),),
+         note="The first record for a `plan:code` defines the element; others must say "
+              "`wording:`."),
     Kind("relation", "a stated relation between two organisations: read it as \"*subject* "
          "is *role* of/in *object*\"", (
         F("subject", SLUG, "organisation id", required=True),
@@ -199,7 +202,8 @@ SCHEMAS: dict[str, Kind] = {k.name: k for k in (
         F("targets", ListOf(SDG_TARGET), "targets: `[\"11.3\", \"11.a\"]`"),
         F("agenda", Bool(), "`true` when the source names the 2030 Agenda / the SDGs as a "
           "whole"),
-    ), one_of=(("goals", "targets", "agenda"),)),
+    ), one_of=(("goals", "targets", "agenda"),),
+         note="Numbers outside 1–17 and targets not of the form `N.M` / `N.x` are refused."),
     Kind("stated-totals", "a report's own totals, kept apart from the itemised statuses", (
         F("plan", SLUG, "plan id", required=True),
         F("level", SLUG, "what is counted, e.g. `deliverable`", required=True),
@@ -261,7 +265,8 @@ def check(raw: Mapping[str, Any]) -> Iterator[Problem]:
         value = raw.get(f.name)
         if value is None:
             if f.required and f.name not in misspelt:
-                yield Problem(f.name, f"missing `{f.name}`", f"{f.name}: {f.doc}")
+                yield Problem(f.name, f"missing `{f.name}`",
+                              f"add it: see `{kind.name}` in graph/README.md")
             continue
         yield from f.type.check(value, f.name)
     for group in kind.one_of:
@@ -304,22 +309,24 @@ def _clean(value: Any) -> str:
 
 def markdown() -> str:
     """The field tables of graph/README.md ("Record kinds"), generated from the schemas."""
-    out = ["<!-- generated from src/metrokg/records/schema.py by "
-           "`python -m metrokg.records.schema`: do not edit by hand -->", ""]
+    out = ["<!-- generated from src/metrokg/records/schema.py by scripts/record_tables.py: "
+           "do not edit by hand -->", ""]
     for kind in SCHEMAS.values():
         out += [f"### `{kind.name}` — {kind.doc}", "",
                 "| field | required | value | meaning |", "|---|---|---|---|"]
         for f in kind.fields:
             out.append(f"| `{f.name}` | {'yes' if f.required else ''} | {f.type.doc} | "
                        f"{f.doc} |")
-        for group in kind.one_of:
-            out += ["", "Give " + (" or ".join(f"`{g}`" for g in group) if len(group) == 2
-                                   else "at least one of " + ", ".join(f"`{g}`" for g in group))
-                    + "."]
+        rules = ["Give " + (" or ".join(f"`{g}`" for g in group) if len(group) == 2
+                            else "at least one of " + ", ".join(f"`{g}`" for g in group)) + "."
+                 for group in kind.one_of]
+        if rules or kind.note:
+            out += ["", " ".join([*rules, kind.note]).strip()]
         out.append("")
-    out.append("<!-- end of generated tables -->")
+    out += ["### Value types", "", "| value | rule |", "|---|---|"]
+    for pattern in (SLUG, CODE, KEY, REF, MARK, SDG_TARGET, WIKIDATA, ROR, URL):
+        out.append(f"| {pattern.doc} | {pattern.rule_doc} |")
+    out += ["", "<!-- end of generated tables -->"]
     return "\n".join(out) + "\n"
 
 
-if __name__ == "__main__":  # pragma: no cover
-    print(markdown(), end="")

@@ -75,7 +75,7 @@ def _text_problem(value: str, path: str, max_chars: int) -> Problem | None:
     bad = _CONTROL.search(value)
     if bad:
         return Problem(path, f"control character {show(bad.group())} at position {bad.start()}",
-                       "remove it (copy the text without terminal or control codes)")
+                       "remove it: copy the text without terminal or control codes")
     if not value.strip():
         return Problem(path, "empty text", "give the text, or leave the field out")
     return None
@@ -114,24 +114,35 @@ class Pattern:
     max_chars: int = 100
     numbers: bool = False
     bad: str = "{value} is not {what}"
+    rule: str = ""
+
+    @property
+    def _hint(self) -> str:
+        return f"{self.rule}, e.g. {self.example}" if self.rule else f"e.g. {self.example}"
 
     @property
     def doc(self) -> str:
-        return f"{self.what} (≤ {self.max_chars} characters), e.g. `{self.example}`"
+        return self.what.split(" ", 1)[1]
+
+    @property
+    def rule_doc(self) -> str:
+        """The full rule, for the README's table of value types."""
+        rule = f"{self.rule}; " if self.rule else ""
+        numbers = "whole numbers accepted; " if self.numbers else ""
+        return f"{rule}{numbers}at most {self.max_chars:,} characters; e.g. `{self.example}`"
 
     def check(self, value: Any, path: str) -> Iterator[Problem]:
         if self.numbers and type(value) is int and value >= 0:
             value = str(value)
         if not isinstance(value, str):
-            hint = "put it in quotes (YAML reads 1.10 as the number 1.1)" \
-                if isinstance(value, float) else f"write {self.what}, e.g. {self.example}"
+            hint = "put it in quotes: YAML reads 1.10 as the number 1.1" \
+                if isinstance(value, float) else self._hint
             yield Problem(path, f"expected {self.what}, not {_kind(value)} {show(value)}", hint)
         elif len(value) > self.max_chars:
             yield Problem(path, f"{len(value):,} characters; {self.what} has at most "
-                                f"{self.max_chars}", f"e.g. {self.example}")
+                                f"{self.max_chars}", self._hint)
         elif not re.fullmatch(self.regex, value):
-            yield Problem(path, self.bad.format(value=show(value), what=self.what),
-                          f"e.g. {self.example}")
+            yield Problem(path, self.bad.format(value=show(value), what=self.what), self._hint)
 
 
 @dataclass(frozen=True)
@@ -256,13 +267,14 @@ class Date:
         elif isinstance(value, str):
             text = value
         else:
-            yield Problem(path, f"malformed date {show(value)}", hint)
+            yield Problem(path, f"malformed date {show(value)}", f"write {hint}")
             return
         why = _real_date(text)
         if why is None and len(text) not in self.precisions:
             why = "wrong precision"
         if why:
-            yield Problem(path, f"malformed date {show(text)}: {why}", hint)
+            detail = "" if why.startswith("not ") else f": {why}"
+            yield Problem(path, f"malformed date {show(text)}{detail}", f"write {hint}")
 
 
 @dataclass(frozen=True)

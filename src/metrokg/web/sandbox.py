@@ -112,6 +112,8 @@ def execute(store: object, graphs: frozenset[str], job: Job, limits: Limits) -> 
                 body = write_solutions(names, rows, media, max_bytes=limits.max_response_bytes)
                 return Reply(200, media, body, tuple(cap))
             triples = list(itertools.islice(result, max_rows + 1))
+            if shape.form == "DESCRIBE":
+                triples += _incoming(store, triples, kwargs, max_rows + 1 - len(triples))
             if len(triples) > max_rows:
                 triples = triples[:max_rows]
                 cap.append(("MetroKG-Truncated", "true"))
@@ -131,6 +133,36 @@ def execute(store: object, graphs: frozenset[str], job: Job, limits: Limits) -> 
             raise RequestRefused(400, f"the query failed: {_line(exc)}") from None
     except RequestRefused as refusal:
         return Reply.refusal(refusal.status, refusal.message)
+
+
+def _incoming(store: object, described: list[object], kwargs: dict[str, object],
+              room: int) -> list[object]:
+    """The statements *about* each described IRI (DESCRIBE is the symmetric CBD here).
+
+    Oxigraph's DESCRIBE is the concise bounded description: what a resource says. The
+    endpoint adds what is said of it (``?s ?p <resource>``) — an organisation's
+    memberships point at it — in the same dataset, as the resource pages do.
+    """
+    import pyoxigraph as ox
+
+    assert isinstance(store, ox.Store)
+    subjects = list(dict.fromkeys(t.subject for t in described  # type: ignore[attr-defined]
+                                  if isinstance(t.subject, ox.NamedNode)))  # type: ignore[attr-defined]
+    seen = set(described)
+    found: list[object] = []
+    target = ox.Variable("r")
+    for iri in subjects:
+        if room <= 0:
+            break
+        incoming = store.query("CONSTRUCT { ?s ?p ?r } WHERE { ?s ?p ?r }",
+                               substitutions={target: iri}, **kwargs)  # type: ignore[arg-type]
+        assert isinstance(incoming, ox.QueryTriples)
+        for triple in itertools.islice(incoming, room):
+            if triple not in seen:
+                seen.add(triple)
+                found.append(triple)
+                room -= 1
+    return found
 
 
 def _line(exc: BaseException) -> str:

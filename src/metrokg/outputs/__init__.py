@@ -1,0 +1,1 @@
+"""Outputs of a build, all read from the one Oxigraph store: dumps, summary, store."""
