@@ -204,11 +204,14 @@ def test_query_workbench(watched: tuple[object, list[str], list[str]], url: str)
     links = page.locator("#result-table a").evaluate_all(  # type: ignore[attr-defined]
         "as => as.map(a => a.getAttribute('href'))")
     assert "/id/org/metropolis?lang=ca" in links
+    # the label column names the link (REFERENCE-FACTS.md: "Metropolis, World Association …")
+    assert page.locator("#result-table a[href='/id/org/metropolis?lang=ca']").first.inner_text(  # type: ignore[attr-defined]
+    ).startswith("Metropolis")
     rows = page.locator("#result-table tr:not([hidden])").count()  # type: ignore[attr-defined]
     page.fill("#filter", "metropolis")  # type: ignore[attr-defined]
     assert 1 < page.locator("#result-table tr:not([hidden])").count() < rows  # type: ignore[attr-defined]
     with page.expect_download() as download:  # type: ignore[attr-defined]
         page.click("#csv")  # type: ignore[attr-defined]
     text = Path(download.value.path()).read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "role,organisation,from"
+    assert text.splitlines()[0] == "role,roleLabel,organisation,organisationLabel,from"
     assert "https://w3id.org/metrokg/id/org/metropolis" in text

@@ -17,7 +17,7 @@ from .dataset import LICENCE, Dump, dataset_graph, list_dumps
 from .i18n import UI
 from .linkeddata import rdf_bytes
 from .ontodoc import render_ontology
-from .pages import Linker, compact_json, embed_json, page_context, render
+from .pages import INCOMING_PER_PROPERTY, Linker, compact_json, embed_json, page_context, render
 from .policy import Limits
 from .resources import Site, describe, ego_network, load_site, pick_label, resource_triples
 from .views import resource_page
@@ -104,17 +104,18 @@ def resource_rdf(pub: Published, iri: str, media: str) -> bytes | None:
 
 
 def resource_html(pub: Published, iri: str, *, lang: str, linker: Linker,
-                  alternates: dict[str, str]) -> str | None:
-    """The HTML page of one resource, or ``None`` if the IRI is unknown."""
+                  alternates: dict[str, str], page: int = 1) -> str | None:
+    """The HTML page of one resource (its incoming links' *page*), or ``None`` if the IRI
+    is unknown."""
     if iri not in pub.site.documents:
         return None
-    description = describe(pub.store, iri)
+    description = describe(pub.store, iri, max_incoming=INCOMING_PER_PROPERTY * page)
     jsonld = rdf_bytes(resource_triples(description), "application/ld+json",
                        prefixes(pub.base)).decode()
     is_org = str(ORG.Organization) in pub.site.types.get(iri, ())
     ego = ego_network(pub.store, iri) if is_org else None
     return resource_page(pub.store, pub.site, description, lang=lang, linker=linker,
-                         jsonld=jsonld, ego=ego, alternates=alternates)
+                         jsonld=jsonld, ego=ego, alternates=alternates, page=page)
 
 
 def ontology_html(pub: Published, *, lang: str, linker: Linker) -> str:

@@ -19,6 +19,7 @@ from .pages import (
     render_resource,
     sdg_page_path,
     term_label,
+    term_value,
 )
 from .plans import Branch, PlanTree, code_key, element_place, plan_of, plan_tree, subtree_progress
 from .profiles import Tie, profile
@@ -233,15 +234,39 @@ def _identifier(iri: str) -> str:
     return iri
 
 
+def _inline(store: ox.Store, site: Site, description: Description, lang: str,
+            linker: Linker) -> dict[str, list[dict[str, object]]]:
+    """The statements of the n-ary nodes linking here (memberships, involvements: nodes
+    without a name), shown inline like Wikidata's qualifiers instead of their slugs."""
+    out: dict[str, list[dict[str, object]]] = {}
+    here = ox.NamedNode(description.iri)
+    skip = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type"}
+    for st in description.incoming:
+        if st.subject in out or st.subject in site.labels or not st.subject.startswith(
+                ("http://", "https://")):
+            continue
+        rows: list[dict[str, object]] = []
+        for quad in store.quads_for_pattern(ox.NamedNode(st.subject), None, None, None):
+            if quad.predicate.value in skip or quad.object == here or len(rows) >= 6:
+                continue
+            value = term_value(quad.object, site, lang, linker)
+            row: dict[str, object] = {"predicate": term_label(site, quad.predicate.value, lang),
+                                      "value": value}
+            if row not in rows:
+                rows.append(row)
+        out[st.subject] = rows
+    return out
+
+
 def resource_page(store: ox.Store, site: Site, description: Description, *, lang: str,
                   linker: Linker, jsonld: str, ego: EgoNetwork | None,
-                  alternates: dict[str, str]) -> str:
+                  alternates: dict[str, str], page: int = 1) -> str:
     """The page of one resource, with the views that fit its kind above its statements."""
     iri = description.iri
     types = site.types.get(iri, ())
     mkg = site.base + "def/"
     notes = _Notes(site)
-    extra: dict[str, object] = {}
+    extra: dict[str, object] = {"inline": _inline(store, site, description, lang, linker)}
     if mkg + "Plan" in types:
         extra.update(_plan_view(store, site, plan_tree(store, iri, site.base), lang, linker,
                                 notes))
@@ -251,7 +276,7 @@ def resource_page(store: ox.Store, site: Site, description: Description, *, lang
     if str(ORG.Organization) in types:
         extra.update(_profile_view(store, site, iri, lang, linker, notes))
     return render_resource(site, description, lang=lang, linker=linker, jsonld=jsonld, ego=ego,
-                           alternates=alternates, extra=extra, notes=notes.numbers)
+                           alternates=alternates, extra=extra, notes=notes.numbers, page=page)
 
 
 def sdg_page(store: ox.Store, site: Site, iri: str, *, lang: str, linker: Linker) -> str | None:
