@@ -147,8 +147,41 @@ def test_exported_local_links_resolve(site: Path) -> None:
         if page.name == "explorer.html" or "notebooks" in page.parts:
             continue
         for href in re.findall(r'href="([^"#?]+)', page.read_text(encoding="utf-8")):
-            if href.startswith(("http:", "https:", "mailto:", "/")):
+            if href.startswith(("http:", "https:", "mailto:", "data:", "/")):
                 continue
             if not (page.parent / href).resolve().is_file():
                 broken.add(f"{page.relative_to(site)} → {href}")
     assert sorted(broken)[:10] == []
+
+
+def test_static_search_finds_names_in_any_language(site: Path) -> None:
+    """The exported site's search (search.html + search-index.json), in a real Chromium
+    over a loopback HTTP server: Metropolis's Catalan name found from the Spanish pages."""
+    import functools
+    import http.server
+    import threading
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.is_file():
+        pytest.skip("no /usr/bin/chromium: run scripts/system-deps.sh")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    errors: list[str] = []
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(chromium), args=[
+                "--headless", "--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(url + "/es/search.html?q=associaci%C3%B3+mundial", wait_until="load")
+            page.wait_for_selector("#hits a", timeout=10_000)
+            hrefs = page.locator("#hits a").evaluate_all(
+                "as => as.map(a => new URL(a.href).pathname)")
+            browser.close()
+    finally:
+        httpd.shutdown()
+    assert "/es/id/org/metropolis.html" in hrefs
+    assert not errors

@@ -10,6 +10,7 @@ to a temporary folder beside the target and renamed into place only when complet
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -39,7 +40,7 @@ from .state import (
     resource_html,
     resource_rdf,
 )
-from .views import error_page, sdg_index_page, sdg_page
+from .views import error_page, sdg_index_page, sdg_page, search_index, search_page
 
 __all__ = ["APACHE_RULES", "NGINX_RULES", "PublishResult", "publish_site"]
 
@@ -157,8 +158,12 @@ def _export(pub: Published, root: Path, *, lang: str, site_root: str,
                                                 endpoint=None))
         put(tree + "def.html", ontology_html(pub, lang=code, linker=linker("def.html")))
         put(tree + "404.html", error_page(404, "", lang=code, linker=linker("404.html")))
-        pages += 6
+        put(tree + "search.html", search_page(pub.site, "", lang=code,
+                                              linker=linker("search.html")))
+        pages += 7
     progress("writing dumps and metadata")
+    put("search-index.json", json.dumps(search_index(pub.site), ensure_ascii=False,
+                                        separators=(",", ":")))
     ontology = pub.output / OUTPUT_FILES["ontology"]
     if ontology.is_file():
         put("def.ttl", ontology.read_bytes())

@@ -26,7 +26,8 @@ from .profiles import Tie, profile
 from .resources import Description, EgoNetwork, Site, pick_label
 from .sdgs import SDG_SCHEME, sdg_hub, used_sdgs
 
-__all__ = ["error_page", "resource_page", "sdg_index_page", "sdg_page", "search_page"]
+__all__ = ["error_page", "resource_page", "sdg_index_page", "sdg_page", "search_index",
+           "search_page"]
 
 
 class _Notes:
@@ -336,8 +337,25 @@ def search_page(site: Site, query: str, *, lang: str, linker: Linker, limit: int
                 break
     hits.sort(key=lambda h: str(h["text"]).lower())
     context = page_context(lang, linker, UI[lang]["search"], "search")
-    context.update(query=query[:200], hits=hits, searched=bool(words))
+    context.update(query=query[:200], hits=hits, searched=bool(words),
+                   index=linker.path("search-index.json"), script=linker.path("static/search.js"),
+                   tree_root=linker.page("index")[:-len("index.html")]
+                   if linker.static_from is not None else "")
     return render("search.html", **context)
+
+
+def search_index(site: Site) -> list[dict[str, object]]:
+    """What the static site's search reads: each page's path and its names in every
+    language (the static counterpart of :func:`search_page`)."""
+    plain = Linker(site.base)
+    out: list[dict[str, object]] = []
+    for iri, names in sorted(site.labels.items()):
+        if not ((site.is_local(iri) and site.document_of(iri) in site.documents)
+                or sdg_page_path(iri)) or "#" in iri:
+            continue
+        texts = sorted({*names.values(), *([site.acronyms[iri]] if iri in site.acronyms else [])})
+        out.append({"p": plain.page_path(iri), "n": texts})
+    return out
 
 
 def error_page(status: int, message: str, *, lang: str, linker: Linker) -> str:
