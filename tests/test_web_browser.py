@@ -154,17 +154,27 @@ def test_sdg_11_page_lists_the_plans_serving_it(watched: tuple[object, list[str]
     assert page.locator("a.un").get_attribute("href") == "http://metadata.un.org/sdg/11"  # type: ignore[attr-defined]
 
 
+# English UI words that are also Catalan (so they may show on a Catalan page)
+SAME_IN_CATALAN = {"bytes", "total", "elements", "Parts", "Element", "Plans", "Classes",
+                   "interval", "instant"}
+
+
 def _english_left(page: object) -> list[str]:
-    """UI strings of the English chrome that show on a page outside elements marked as
-    being in another language (data quoted in English carries ``lang="en"``)."""
+    """UI strings of the English chrome that show on a page outside data: elements marked
+    as in another language (data quoted in English carries ``lang="en"``) and the names
+    of things (links to their pages)."""
     from metrokg.web.i18n import TERMS, UI
 
-    text = page.locator("body").inner_text()  # type: ignore[attr-defined]
-    for other in page.locator("body [lang]:not([lang=ca])").all_inner_texts():  # type: ignore[attr-defined]
-        text = text.replace(other, " ")
-    strings = {v for k, v in UI["en"].items() if v != UI["ca"][k] and len(v) > 3
-               and "{" not in v}
-    strings |= {v["en"] for v in TERMS.values() if v["en"] != v["ca"] and len(v["en"]) > 3}
+    text = page.evaluate("""() => {
+        const body = document.body.cloneNode(true);
+        // data: values in another language, names of things (links to /id/ and /sdg/ pages)
+        body.querySelectorAll("[lang]:not([lang=ca]), script, style, a[href^='/id/'], "
+                              + "a[href^='/sdg/']").forEach(e => e.remove());
+        return body.textContent;
+    }""")  # type: ignore[attr-defined]
+    strings = {v for v in UI["en"].values() if len(v) > 3 and "{" not in v}
+    strings |= {v["en"] for v in TERMS.values() if len(v["en"]) > 3}
+    strings -= SAME_IN_CATALAN
     return sorted(s for s in strings if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", text))
 
 

@@ -331,8 +331,9 @@ def _sources(site: Site, footnotes: dict[str, int], lang: str, linker: Linker
     for graph, number in sorted(footnotes.items(), key=lambda kv: kv[1]):
         src = site.sources[graph]
         sources.append({"number": number, "quote": src.quote, "url": src.url,
-                        "citation": src.citation, "graph_href": linker.href(graph),
-                        "document": ({"text": pick_label(site, src.document, lang),
+                        "language": src.language, "citation": src.citation,
+                        "graph_href": linker.href(graph),
+                        "document": ({**label_of(site, src.document, lang),
                                       "href": linker.href(src.document)}
                                      if src.document else None)})
     return sources
