@@ -149,6 +149,8 @@ def test_sdg_11_page_lists_the_plans_serving_it(watched: tuple[object, list[str]
     # Metropolis's report: "hemos contribuido especialmente en ... 11. CIUDADES Y COMUNIDADES
     # SOSTENIBLES"; the Compromís Metropolità 2030 is aligned with SDG 11 through a mission.
     assert "Plan de Acción 2018-2020" in plans
+    how = page.locator("#plans li", has_text="Plan de Acción 2018-2020").inner_text()  # type: ignore[attr-defined]
+    assert how.endswith("Contribuye a")  # "hemos contribuido", not merely aligned
     assert "Plan de Acción 2018-2020" in page.locator("#contributes").inner_text()  # type: ignore[attr-defined]
     assert "Plan de Acción 2018-2020" not in page.locator("#aligned").inner_text()  # type: ignore[attr-defined]
     assert page.locator("a.un").get_attribute("href") == "http://metadata.un.org/sdg/11"  # type: ignore[attr-defined]
