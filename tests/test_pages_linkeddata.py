@@ -112,3 +112,12 @@ def test_nary_links_are_shown_inline(url: str) -> None:
     assert all('class="nary"' in r for r in rows)
     assert any(">Viladecans</a>" in r for r in rows)
     assert ">amb</a>" not in "".join(rows)
+
+
+def test_partners_come_with_their_evidence(url: str) -> None:
+    """"L1M7 Que Metropolis contribuya activamente a la labor de CGLU y el Grupo de Trabajo
+    Global (Global Taskforce)": UCLG's page names the Global Taskforce as a partner in L1M7."""
+    html = httpx.get(url + "/id/org/uclg", params={"lang": "en"}, timeout=10).text
+    partners = html.split('<ul class="partners">', 1)[1].split("</ul>", 1)[0]
+    entry = next(li for li in partners.split("<li>") if "/id/org/global-taskforce?" in li)
+    assert ">L1M7</a>" in entry

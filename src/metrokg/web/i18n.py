@@ -13,6 +13,7 @@ FALLBACK = {"ca": ("ca", "es", "en"), "es": ("es", "ca", "en"), "en": ("en", "es
 
 UI: dict[str, dict[str, str]] = {
     "en": {
+        "partners": "Partners in the same actions",
         "version_iri": "Version IRI", "prefix": "Preferred prefix",
         "namespace": "Namespace",
         "object_properties": "Object properties", "datatype_properties": "Datatype properties",
@@ -70,6 +71,7 @@ UI: dict[str, dict[str, str]] = {
         "subclass_of": "Subclass of", "definition": "Definition", "choose": "Choose…",
     },
     "ca": {
+        "partners": "Socis a les mateixes actuacions",
         "version_iri": "IRI de la versió", "prefix": "Prefix preferit",
         "namespace": "Espai de noms",
         "object_properties": "Propietats d'objecte", "datatype_properties": "Propietats de dades",
@@ -128,6 +130,7 @@ UI: dict[str, dict[str, str]] = {
         "subclass_of": "Subclasse de", "definition": "Definició", "choose": "Trieu…",
     },
     "es": {
+        "partners": "Socios en las mismas acciones",
         "version_iri": "IRI de la versión", "prefix": "Prefijo preferido",
         "namespace": "Espacio de nombres",
         "object_properties": "Propiedades de objeto", "datatype_properties": "Propiedades de datos",

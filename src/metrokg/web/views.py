@@ -194,10 +194,14 @@ def _profile_view(store: ox.Store, site: Site, iri: str, lang: str, linker: Link
         entry = plans.setdefault(key, {**_link(site, key, lang, linker), "items": []})
         items = entry["items"]
         assert isinstance(items, list)
-        items.append({"element": (_link(site, inv.element, lang, linker) | {
+        item = {"element": (_link(site, inv.element, lang, linker) | {
             "code": inv.element.rsplit("/", 1)[-1]}) if inv.element != key else None,
-            "role": ui["responsible"] if inv.role is None else pick_label(site, inv.role, lang),
-            "notes": notes(inv.graph)})
+            "role": ui["responsible"] if inv.role is None else pick_label(site, inv.role, lang)}
+        same = next((i for i in items if i["element"] == item["element"]
+                     and i["role"] == item["role"]), None)
+        if same is None:  # the same involvement stated in several graphs: one entry
+            items.append(same := {**item, "notes": []})
+        same["notes"] += [n for n in notes(inv.graph) if n not in same["notes"]]
     position = None
     if "degree" in p.measures:
         position = ui["position_text"].format(
@@ -216,6 +220,9 @@ def _profile_view(store: ox.Store, site: Site, iri: str, lang: str, linker: Link
         "parents": [_link(site, x, lang, linker) for x in p.parents],
         "units": [_link(site, x, lang, linker) for x in p.units],
         "plans": sorted(plans.values(), key=lambda x: str(x["text"]).lower()),
+        "partners": sorted(({**_link(site, o, lang, linker), "evidence": [
+            _link(site, e, lang, linker) | {"code": e.rsplit("/", 1)[-1]} for e in elements]}
+            for o, elements in p.partners.items()), key=lambda x: str(x["text"]).lower()),
         "position": position,
     }}
 
