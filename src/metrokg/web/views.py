@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..namespaces import ORG
-from .i18n import UI
+from ..namespaces import ORG, SKOS
+from .i18n import FALLBACK, UI
 from .pages import (
     Linker,
     label_of,
@@ -184,6 +184,7 @@ def _profile_view(store: ox.Store, site: Site, iri: str, lang: str, linker: Link
                 "role": pick_label(site, t.role, lang) if t.role else "",
                 "start": t.start, "end": t.end, "notes": notes(t.graphs), "note": t.note}
 
+    memberships = [tie(t) for t in p.memberships]  # numbered first: they come first
     members = [{"role": pick_label(site, role, lang) if role else "",
                 "count": len(ties), "ties": [tie(t) for t in sorted(
                     ties, key=lambda t: pick_label(site, t.other, lang).lower())]}
@@ -216,7 +217,7 @@ def _profile_view(store: ox.Store, site: Site, iri: str, lang: str, linker: Link
                   for code, values in sorted(p.names.items())],
         "kinds": [_link(site, k, lang, linker) for k in p.kinds],
         "homepage": p.homepage, "founded": p.founded, "identifiers": identifiers,
-        "memberships": [tie(t) for t in p.memberships], "members": members,
+        "memberships": memberships, "members": members,
         "parents": [_link(site, x, lang, linker) for x in p.parents],
         "units": [_link(site, x, lang, linker) for x in p.units],
         "plans": sorted(plans.values(), key=lambda x: str(x["text"]).lower()),
@@ -305,7 +306,7 @@ def sdg_page(store: ox.Store, site: Site, iri: str, *, lang: str, linker: Linker
         iri=iri, code=hub.code, kind=ui["sdg_target"] if hub.goal else ui["sdg_page"],
         names=[{"lang": code, "text": site.labels.get(iri, {}).get(code)}
                for code in ("ca", "es", "en") if site.labels.get(iri, {}).get(code)],
-        short=site.acronyms.get(iri),
+        short=_short_name(store, iri, lang),
         goal=_link(site, hub.goal, lang, linker) if hub.goal else None,
         targets=[_link(site, t, lang, linker) | {"code": t.rsplit("/", 1)[-1],
                                                   "used": t in hub.used_targets}
@@ -315,6 +316,20 @@ def sdg_page(store: ox.Store, site: Site, iri: str, *, lang: str, linker: Linker
         contributes=refs(hub.contributes), aligned=refs(hub.aligned),
     )
     return render("sdg.html", **context)
+
+
+def _short_name(store: ox.Store, iri: str, lang: str) -> dict[str, str] | None:
+    """The goal's short name (``skos:altLabel``, "Sustainable cities and communities") in
+    the page's language, else in its fallback order."""
+    found: dict[str, str] = {}
+    for quad in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(str(SKOS.altLabel)),
+                                        None, None):
+        if isinstance(quad.object, ox.Literal) and quad.object.language:
+            found.setdefault(quad.object.language, quad.object.value)
+    for code in FALLBACK.get(lang, (lang,)):
+        if code in found:
+            return {"text": found[code], "lang": code}
+    return None
 
 
 def sdg_index_page(store: ox.Store, site: Site, *, lang: str, linker: Linker) -> str:
