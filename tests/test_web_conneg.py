@@ -197,3 +197,29 @@ def test_query_page_offers_catalogue_examples(url: str) -> None:
     if not names:
         pytest.skip("no catalogue queries in queries/ yet")
     assert all(name in html for name in names)
+
+
+# RFC 9110, section 12.5.1: the most specific matching range gives an offer its q; q=0
+# means "not acceptable"; media types are case-insensitive. Between equal preferences the
+# server's order decides (first offer).
+ACCEPT_TABLE = [
+    (None, "text/html"),
+    ("*/*", "text/html"),
+    ("text/turtle", "text/turtle"),
+    ("TEXT/TURTLE", "text/turtle"),
+    ("text/html;q=0.5, application/ld+json", "application/ld+json"),
+    ("text/*;q=0.9, application/n-triples", "application/n-triples"),
+    ("text/html;q=0, */*", "text/turtle"),
+    ("application/*", "application/ld+json"),
+    ("garbage;q=x, text/turtle;q=0.4, text/html;q=0.3", "text/turtle"),
+    ("image/png", None),
+    ("text/html;q=0", None),
+]
+
+
+@pytest.mark.parametrize(("header", "chosen"), ACCEPT_TABLE)
+def test_accept_decisions(header: str | None, chosen: str | None) -> None:
+    from metrokg.web.conneg import choose_media_type
+
+    offers = ["text/html", "text/turtle", "application/ld+json", "application/n-triples"]
+    assert choose_media_type(header, offers) == chosen

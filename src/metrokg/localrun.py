@@ -2,8 +2,9 @@
 
 :func:`run_isolated` forks (spawns, outside Linux) a process that cuts itself off the
 network (:func:`metrokg.isolation.isolate`, unless ``allow_network``), opens the built
-store, runs the query and sends the answer back as text: SPARQL TSV for solutions
-(pyoxigraph's own writer), N-Triples for graphs. The caller waits at most ``timeout``
+store (read-only on disk, or the dump loaded into memory), runs the query and sends the
+answer back as text: SPARQL TSV for solutions (pyoxigraph's own writer), N-Triples for
+graphs. The caller waits at most ``timeout``
 seconds, then kills it; a child that dies (the engine crashed, memory ran out) is a
 :class:`~metrokg.errors.QueryError` naming the signal, never a crash of the caller.
 """
@@ -24,7 +25,7 @@ Answer = tuple[str, object]
 """``("ask", bool)``, ``("select", tsv_bytes)`` or ``("graph", ntriples_bytes)``."""
 
 
-def _child(conn: Connection, dump: str, text: str, allow_network: bool,
+def _child(conn: Connection, output: str, text: str, allow_network: bool,
            union: bool) -> None:  # pragma: no cover - runs in the child process
     from .isolation import isolate
 
@@ -35,7 +36,7 @@ def _child(conn: Connection, dump: str, text: str, allow_network: bool,
 
         from .store import open_store
 
-        store = open_store(dump=Path(dump))
+        store = open_store(output=Path(output))  # the build's on-disk store, or its dump
         result = store.query(text, use_default_graph_as_union=union)
         if isinstance(result, ox.QueryBoolean):
             conn.send(("ask", bool(result)))
@@ -51,20 +52,22 @@ def _child(conn: Connection, dump: str, text: str, allow_network: bool,
         conn.close()
 
 
-def run_isolated(dump: Path, text: str, *, name: str, timeout: float,
+def run_isolated(output: Path, text: str, *, name: str, timeout: float,
                  allow_network: bool = False, union: bool = True) -> Answer:
-    """Run *text* on the store loaded from *dump* in a child process; return its answer.
+    """Run *text* on the build in *output* (its store, or its dump) in a child process.
 
     Raises:
-        StoreError: the dump is missing or unreadable.
+        StoreError: nothing has been built there, or it cannot be read.
         QueryError: the query failed, took longer than *timeout*, or crashed the engine.
     """
-    if not dump.is_file():
-        raise StoreError(f"no built dataset at {dump}: run `metrokg build` first")
+    from .paths import OUTPUT_FILES, STORE_DIR
+
+    if not ((output / STORE_DIR).is_dir() or (output / OUTPUT_FILES["dataset_nquads"]).is_file()):
+        raise StoreError(f"no built dataset in {output}: run `metrokg build` first")
     ctx = (multiprocessing.get_context("fork") if sys.platform.startswith("linux")
            else multiprocessing.get_context("spawn"))
     parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(child, str(dump), text, allow_network, union),
+    process = ctx.Process(target=_child, args=(child, str(output), text, allow_network, union),
                           name="metrokg-query", daemon=True)
     process.start()
     child.close()

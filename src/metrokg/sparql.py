@@ -36,7 +36,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 
 __all__ = [
-    "DEFAULT_TIMEOUT", "AskResult", "GraphResult", "PreparedQuery", "QueryResult", "SelectResult",
+    "DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "AskResult", "GraphResult", "PreparedQuery",
+    "QueryResult", "SelectResult",
     "prepare", "query", "run",
 ]
 
@@ -245,11 +246,10 @@ def run(prepared: PreparedQuery, *, store: pyoxigraph.Store | None = None,
                          "endpoint; pass --allow-service (allow_service=True) if you mean it")
     if store is not None:
         return _run_local(prepared, store)
-    from .build import OUTPUT_FILES
     from .localrun import run_isolated
 
     paths = paths or default_paths()
-    kind, value = run_isolated(paths.output / OUTPUT_FILES["dataset_nquads"], prepared.text,
+    kind, value = run_isolated(paths.output, prepared.text,
                                name=prepared.name, timeout=timeout,
                                allow_network=allow_service)
     try:

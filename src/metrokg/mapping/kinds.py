@@ -85,6 +85,7 @@ def facts(c: Context, r: Record, g: Sink) -> None:
     c.labels(r, g, s, f.get("name"), "name", preferred=True)
     c.labels(r, g, s, f.get("alt"), "alt", preferred=False)
     c.text(r, g, s, DCTERMS.description, f.get("description"), "description")
+    c.text(r, g, s, SKOS.note, f.get("note"), "note")
     if f.get("homepage") is not None:
         g.add(s, FOAF.homepage, c.url(r, f["homepage"], "homepage"))
     if f.get("founded") is not None:

@@ -12,8 +12,9 @@ from .context import Sink
 from .iris import Iris
 from .keys import graph_key
 from .terms import DCTERMS, MKG, OA, PROV, RDF, XSD, lang, plain, typed
+from .vocabulary import Vocabulary
 
-__all__ = ["describe_documents", "describe_graph"]
+__all__ = ["describe_documents", "describe_graph", "describe_reading"]
 
 
 def describe_documents(g: Sink, documents: Mapping[str, Document], iris: Iris) -> None:
@@ -30,6 +31,14 @@ def describe_documents(g: Sink, documents: Mapping[str, Document], iris: Iris) -
             g.add(s, DCTERMS.publisher, iris.org(doc.publisher))
         if doc.genre:
             g.add(s, DCTERMS.type, plain(doc.genre))
+
+
+def describe_reading(g: Sink, graph_iri: ox.NamedNode, record: Record, vocab: Vocabulary) -> None:
+    """How the record's statements were read (`reading`, default printed): mkg:reading."""
+    if record.reading not in vocab.readings:
+        raise record.error(f"unknown reading {record.reading!r}", field="reading",
+                           hint=f"use one of: {', '.join(sorted(vocab.readings)) or 'printed'}")
+    g.add(graph_iri, MKG.reading, vocab.readings[record.reading])
 
 
 def describe_graph(g: Sink, graph_iri: ox.NamedNode, record: Record, iris: Iris) -> None:

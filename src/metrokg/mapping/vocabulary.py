@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -21,6 +21,7 @@ class Vocabulary:
     statuses: Mapping[str, ox.NamedNode]
     bases: Mapping[str, ox.NamedNode]
     sdg_concepts: frozenset[ox.NamedNode] = frozenset()
+    readings: Mapping[str, ox.NamedNode] = field(default_factory=dict)
 
     @classmethod
     def from_triples(cls, ontology: Iterable[ox.Triple | ox.Quad],
@@ -44,4 +45,4 @@ class Vocabulary:
         concepts = frozenset(t.subject for t in sdg if t.predicate == RDF.type
                              and t.object == SKOS.Concept and isinstance(t.subject, ox.NamedNode))
         return cls(scheme(MKG.OrganisationTypes), scheme(MKG.Roles), scheme(MKG.Statuses),
-                   scheme(MKG.StatusBases), concepts)
+                   scheme(MKG.StatusBases), concepts, scheme(MKG.Readings))

@@ -144,7 +144,7 @@ def _sourced(raw: dict[str, Any], item: RawItem, where: str, name: str,
             raise InputError(where, "a URL source needs `as_of` (YYYY-MM)", record=name,
                              field="as_of", line=line)
         return Record(where, line, kind, fields, url=raw["url"], as_of=str(raw["as_of"]),
-                      label=name)
+                      label=name, reading=str(raw.get("reading", "printed")))
     doc_id = raw.get("document", default_doc)
     if doc_id is None:
         raise InputError(where, "a quote needs a document", record=name, field="document",
@@ -156,4 +156,5 @@ def _sourced(raw: dict[str, Any], item: RawItem, where: str, name: str,
                          hint="use an id from graph/sources/documents.yaml")
     quote_line = item.field_lines.get("quote", line)
     location = require_quote(document, raw["quote"], f"{where}:{quote_line}", name)
-    return Record(where, line, kind, fields, document=document, quote=location, label=name)
+    return Record(where, line, kind, fields, document=document, quote=location, label=name,
+                  reading=str(raw.get("reading", "printed")))

@@ -25,6 +25,7 @@ class Record:
     url: str | None = None
     as_of: str | None = None
     label: str = field(default="")
+    reading: str = "printed"  # how its statements were read: a slug of mkg:Readings
 
     def error(self, message: str, field: str | None = None, hint: str | None = None) -> InputError:
         """An :class:`InputError` located at this record."""

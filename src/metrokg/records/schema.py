@@ -98,6 +98,9 @@ SOURCE = (
     F("document", SLUG, "a document id, overriding the file's `document:` for this record"),
     F("url", URL, "for facts from outside the documents: the page that states the fact"),
     F("as_of", Date((7, 10)), "with `url`: the month it was checked (`2026-11`)"),
+    F("reading", SLUG, "how its statements were read: `printed` (default), `ocr-variant`, "
+      "`inferred`, `identified`, `paraphrased`, `extraction-note` (a concept of "
+      "`mkg:Readings`; see \"How a statement was read\")"),
 )
 SOURCE_FIELDS = tuple(f.name for f in SOURCE)
 
@@ -138,6 +141,8 @@ SCHEMAS: dict[str, Kind] = {k.name: k for k in (
         F("address", Text(1_000), "postal address as printed"),
         F("part_of", SLUG, "id of a parent organisation"),
         F("description", NOTE, "text per language"),
+        F("note", NOTE, "a curator's note per language (`skos:note`): why a name is "
+          "identified, what the source lost"),
     )),
     Kind("plan", "defines a plan, programme or strategy", (
         F("id", SLUG, "slug; the IRI is `<base>id/plan/<id>`", required=True),
