@@ -32,7 +32,8 @@ def test_sparqlwrapper_reads_names(url: str) -> None:
     client.setQuery("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
                     f"SELECT ?name WHERE {{ GRAPH ?g {{ <{AMB}> skos:prefLabel ?name }} }}")
     rows = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
-    assert {r["name"]["value"] for r in rows} == {"AMB"}
+    # Llei 31/2010: "de creació de l'Àrea Metropolitana de Barcelona (en endavant AMB)"
+    assert {r["name"]["value"] for r in rows} == {"Àrea Metropolitana de Barcelona"}
 
 
 def test_sparqlwrapper_on_the_default_graph(url: str) -> None:
