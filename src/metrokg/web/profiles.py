@@ -53,6 +53,7 @@ class Tie:
     end: str | None
     graphs: tuple[str, ...]
     note: str | None = None
+    note_lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,12 +119,14 @@ def _ties(store: ox.Store, iri: str, mine: str, theirs: str) -> list[Tie]:
         graphs = {g for q in store.quads_for_pattern(node, None, None, None)
                   if (g := _graph(q)) is not None}
         others = [o.value for o in _objects(store, node, theirs) if isinstance(o, ox.NamedNode)]
-        note = next((o.value for o in _objects(store, node, str(SKOS.note))
-                     if isinstance(o, ox.Literal)), None)
+        note_term = next((o for o in _objects(store, node, str(SKOS.note))
+                          if isinstance(o, ox.Literal)), None)
+        note = note_term.value if note_term is not None else None
+        note_lang = note_term.language if note_term is not None else None
         start, end = _period(store, node)
         for other in others:
             ties[key + " " + other] = Tie(key, other, _first_iri(store, node, str(ORG.role)),
-                                          start, end, tuple(sorted(graphs)), note)
+                                          start, end, tuple(sorted(graphs)), note, note_lang)
     return list(ties.values())
 
 

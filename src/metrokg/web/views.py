@@ -182,7 +182,8 @@ def _profile_view(store: ox.Store, site: Site, iri: str, lang: str, linker: Link
         assert isinstance(t, Tie)
         return {**_link(site, t.other, lang, linker),
                 "role": pick_label(site, t.role, lang) if t.role else "",
-                "start": t.start, "end": t.end, "notes": notes(t.graphs), "note": t.note}
+                "start": t.start, "end": t.end, "notes": notes(t.graphs), "note": t.note,
+                "note_lang": t.note_lang}
 
     memberships = [tie(t) for t in p.memberships]  # numbered first: they come first
     members = [{"role": pick_label(site, role, lang) if role else "",
