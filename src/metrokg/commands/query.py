@@ -103,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
         from ..outputs.summary import recorded_base
 
         base = recorded_base(paths.output)
-    prepared = prepare(args.query, params=_params(args.param), paths=paths, base=base)
+    prepared = prepare(args.query, params=_params(args.param), paths=paths, base=base,
+                       timeout=args.timeout)
     result = run_prepared(prepared, endpoint=args.endpoint, timeout=args.timeout, paths=paths,
                           allow_service=args.allow_service,
                           max_bytes=int(args.max_answer * 2**20))
