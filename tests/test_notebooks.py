@@ -1,7 +1,8 @@
 """The notebooks in notebooks/: stored without outputs, executed on the real build, offline HTML.
 
-Each notebook runs once (module fixture) with nbclient on the venv's ``python3`` kernel, in
-notebooks/, reading the session's temporary build (``METROKG_DIST``). The assertions check
+Each notebook runs once per session (:func:`metrokg.notebook.execute_on`, shared with the
+publish tests) with nbclient on the venv's ``python3`` kernel, in notebooks/, reading the
+session's temporary build (``METROKG_DIST``). The assertions check
 that what the notebooks print and draw is what the documents say (the Metropolis report:
 65 deliverables, 49 / 10 / 6, three "*" marks), not just that they run.
 """
@@ -28,12 +29,13 @@ NAMES = ("01-exploring-with-sparql", "02-partnership-network", "03-plan-monitori
 
 
 @pytest.fixture(scope="module")
-def executed(built: BuildResult, built_paths: ProjectPaths) -> dict[str, Any]:
-    """Every notebook, executed on the session's build."""
+def executed(built: BuildResult) -> dict[str, Any]:
+    """Every notebook, executed on the session's build — once per session: `publish`
+    (here and in test_web_publish) reuses these executions (nb.execute_on)."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("METROKG_DIST", str(built_paths.dist))
         mp.delenv("METROKG_ENDPOINT", raising=False)
-        return {name: nb.execute(NOTEBOOKS / f"{name}.ipynb", timeout=120) for name in NAMES}
+        return {name: nb.execute_on(NOTEBOOKS / f"{name}.ipynb", built.output)
+                for name in NAMES}
 
 
 def text_of(notebook: Any) -> str:
@@ -95,8 +97,9 @@ def test_network_notebook_story(executed: dict[str, Any]) -> None:
     # brokers: + the PEMB Comissió Territorial (the Diputació's only link to the rest)
     assert re.search(r"\d+ organisations, \d+ links, \d+ communities, 6 brokers", text)
     # network-most-central (with its label column): the 36 municipalities link to the AMB
-    # and to the ajuntaments
-    assert re.search(r"0\s+id:org/amb\s+AMB\s*\n1\s+id:org/ajuntaments-metropolitans\s", text)
+    # (labelled with its preferred name, from the founding law) and to the ajuntaments
+    assert re.search(r"0\s+id:org/amb\s+Àrea Metropolitana de Barcelona\s*\n"
+                     r"1\s+id:org/ajuntaments-metropolitans\s", text)
     assert len(images_of(notebook)) == 1  # the centrality chart
     frames = [o["data"]["text/html"] for c in notebook.cells for o in c.get("outputs", [])
               if "text/html" in o.get("data", {}) and "<iframe srcdoc=" in o["data"]["text/html"]]
