@@ -62,3 +62,23 @@ def test_local_query_takes_the_base_from_the_build(other: BuildResult,
     # no store, no base: the child process queries the build, binding for its base
     result = query("member-count", paths=other_paths)
     expected_results.check(CATALOGUE["member-count"], result, base=OTHER)
+
+
+def test_readers_of_a_build_have_no_base_option(capsys: pytest.CaptureFixture[str]) -> None:
+    from metrokg.cli import main
+
+    for command in (["stats"], ["vocab"], ["explore"], ["serve"], ["network"],
+                    ["publish"]):
+        with pytest.raises(SystemExit) as exit_:
+            main([*command, "--base", OTHER])
+        assert exit_.value.code == 2, command
+    assert main(["query", "member-count", "--base", OTHER]) == 2  # local: the build's
+    assert "use --base only with --endpoint" in capsys.readouterr().err
+
+
+def test_build_report_is_short_and_names_the_base(other: BuildResult) -> None:
+    from metrokg.commands.build import short_report
+
+    report = short_report(other)
+    assert len(report.splitlines()) <= 8
+    assert f"(base {OTHER})" in report and "validation: 0 violation(s)" in report
