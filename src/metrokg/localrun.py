@@ -11,6 +11,7 @@ seconds, then kills it; a child that dies (the engine crashed, memory ran out) i
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import signal
 import sys
@@ -124,6 +125,25 @@ def _parser(conn: Connection, text: str) -> None:  # pragma: no cover - child pr
         conn.send(("refused", (exc.kind, exc.message, reading)))
 
 
+_WARM = (
+    "PREFIX x: <urn:x:> SELECT DISTINCT ?s (COUNT(?o) AS ?n) WHERE { VALUES ?v { 1 \"a\"@en } "
+    "GRAPH ?g { ?s x:p/x:q* ?o OPTIONAL { ?o a ?t } } FILTER(STRSTARTS(STR(?s), \"u\") && "
+    "?v != 2) BIND(IF(BOUND(?t), 1, 0) AS ?b) { SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 } "
+    "MINUS { ?s x:r ?z } } GROUP BY ?s HAVING (COUNT(?o) > 0) ORDER BY DESC(?n) LIMIT 5",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { ?o ?p ?s } }",
+    "ASK { ?s ?p ?o }", "DESCRIBE <urn:x>",
+)
+
+
+@functools.cache
+def _warm_parser() -> None:
+    """Import rdflib's SPARQL grammar and let pyparsing prepare it (~0.1 s on first use)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    for text in _WARM:  # our own constant texts, never a caller's
+        parseQuery(text)
+
+
 def parse_isolated(text: str, *, name: str, timeout: float) -> tuple[str, object]:
     """Parse *text* in a child process cut off the network, within *timeout* seconds.
 
@@ -135,8 +155,11 @@ def parse_isolated(text: str, *, name: str, timeout: float) -> tuple[str, object
     Raises:
         QueryError: parsing took longer than *timeout* or crashed the parser.
     """
-    ctx = (multiprocessing.get_context("fork") if sys.platform.startswith("linux")
-           else multiprocessing.get_context("spawn"))
+    if sys.platform.startswith("linux"):
+        _warm_parser()  # once, in this process: every forked child inherits it ready
+        ctx = multiprocessing.get_context("fork")
+    else:  # pragma: no cover - spawn imports it in the child
+        ctx = multiprocessing.get_context("spawn")  # type: ignore[assignment]
     parent, child = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_parser, args=(child, text), name="metrokg-parse",
                           daemon=True)
