@@ -134,7 +134,10 @@ def main() -> int:
     try:
         mport, oport = free_port(), free_port()
         metrokg = subprocess.Popen([str(BIN / "metrokg"), "serve", "--graph", str(args.graph),
-                                    "--port", str(mport), "--workers", str(args.workers)],
+                                    "--port", str(mport), "--workers", str(args.workers),
+                                    # every client comes from 127.0.0.1: let it use them all
+                                    "--per-client", str(args.clients),
+                                    "--max-waiting", str(args.clients)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(metrokg)
         subprocess.run([oxigraph, "load", "--location", str(work / "ox"), "--file", str(dump)],
@@ -173,7 +176,8 @@ def main() -> int:
         f"{args.rounds} interleaved rounds (order alternating), medians; JSON results "
         "(Turtle for CONSTRUCT), "
         f"POST form; `metrokg serve` with {args.workers} query workers (timeout 10 s, row cap "
-        "10000) and `oxigraph serve-read-only` on the same N-Quads. "
+        f"10000, `--per-client {args.clients} --max-waiting {args.clients}`: the clients share "
+        "one address) and `oxigraph serve-read-only` on the same N-Quads. "
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, load average "
         f"{min(load):.1f}–{max(load):.1f} (other work shared the cores); the client runs on "
         "the same cores.",
