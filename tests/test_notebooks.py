@@ -186,3 +186,26 @@ def test_publish_without_notebooks_says_so(tmp_path: Path) -> None:
     messages: list[str] = []
     assert nb.publish_pages(tmp_path, folder=tmp_path, progress=messages.append) == {}
     assert messages == [f"no notebooks in {tmp_path}: none published"]
+
+
+def test_a_notebook_runs_once_per_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[Path] = []
+
+    def fake(path: Path, **_: Any) -> Any:
+        runs.append(path)
+        return nbformat.v4.new_notebook()
+
+    monkeypatch.setattr(nb, "execute", fake)
+    notebook = tmp_path / "n.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), notebook)
+    first, second = tmp_path / "build-1", tmp_path / "build-2"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "metrokg.nq").write_text("", encoding="utf-8")
+    nb.execute_on(notebook, first)
+    nb.execute_on(notebook, first)  # shared: the same notebook text, the same build
+    assert runs == [notebook]
+    nb.execute_on(notebook, second)  # another build: run again
+    notebook.write_text(notebook.read_text() + " ", encoding="utf-8")
+    nb.execute_on(notebook, first)  # the notebook changed: run again
+    assert len(runs) == 3
