@@ -176,7 +176,7 @@ def test_sparqlwrapper_select(real_server: str) -> None:
     client.setQuery("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?label WHERE "
                     "{ GRAPH ?g { <https://w3id.org/metrokg/id/org/amb> skos:prefLabel ?label } }")
     labels = {b["label"]["value"] for b in client.queryAndConvert()["results"]["bindings"]}
-    assert "AMB" in labels  # the Catalan short name in the AMB source document
+    assert "Àrea Metropolitana de Barcelona" in labels  # its name as pam.amb.cat prints it (REFERENCE-FACTS)
 
 
 def test_sparqlwrapper_construct_turtle(real_server: str) -> None:
