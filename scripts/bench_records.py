@@ -75,6 +75,7 @@ def _before(text: str) -> Any:
 def main(argv: list[str]) -> None:
     count = int(argv[0]) if argv else 50_000
     runs = int(argv[1]) if len(argv) > 1 else 5
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "records.yaml"
         path.write_text("records:\n" + "".join(_record(n) for n in range(count)),
@@ -106,8 +107,8 @@ def main(argv: list[str]) -> None:
     print(f"Run: `.venv/bin/python scripts/bench_records.py {count} {runs}`\n")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, PyYAML {yaml.__version__} (libyaml "
-          f"{yaml.__with_libyaml__}); load average before the run "
-          f"{os.getloadavg()[0]:.2f}\n")
+          f"{yaml.__with_libyaml__}); load average {load_before:.2f} before the run, "
+          f"{os.getloadavg()[0]:.2f} after\n")
     print(f"file: {count:,} records, {size / 2**20:.1f} MiB; {runs} runs each\n")
     print("| variant | median (s) | min (s) | vs before |")
     print("|---|---:|---:|---:|")

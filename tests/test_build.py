@@ -174,9 +174,9 @@ def test_mapping_writes_only_literals_the_store_keeps(project_root: Path) -> Non
     documents = load_documents(paths.documents)
     records = load_records(paths.data, documents)
     sdg = list(ox.parse(path=str(paths.sdg_kos), format=ox.RdfFormat.TURTLE))
-    quads = map_records(records, documents,
-                        Vocabulary.from_triples(ontology_triples(paths.ontology), sdg),
-                        base="https://w3id.org/metrokg/")
+    quads = list(map_records(records, documents,
+                             Vocabulary.from_triples(ontology_triples(paths.ontology), sdg),
+                             base="https://w3id.org/metrokg/"))
     store = ox.Store()
     store.extend(quads)
     assert {str(q) for q in store} == {str(q) for q in quads}
@@ -331,3 +331,27 @@ def test_catalogue_is_parsed_once_per_process(project_root: Path, tmp_path: Path
     edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     catalogue.load_catalogue(folder)
     assert len(parsed) == 2 * n  # a changed file is seen
+
+
+@pytest.mark.parametrize("where", ["dist-is-a-file", "graph-is-a-folder"])
+def test_unwritable_output_is_bad_input_not_a_crash(where: str, built_paths: ProjectPaths,
+                                                    tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("graph", "ontology", "shapes", "queries"):
+        (project / name).symlink_to(built_paths.root / name)
+    if where == "dist-is-a-file":
+        (project / "dist").write_text("mine")
+    else:
+        (project / "dist" / "graph").mkdir(parents=True)
+        (project / "dist" / "graph" / "mine.txt").write_text("mine")
+    assert main(["build", "--project", str(project), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert str(project / "dist") in err
+    if where == "dist-is-a-file":
+        assert (project / "dist").read_text() == "mine"
+    else:
+        assert [p.name for p in (project / "dist" / "graph").iterdir()] == ["mine.txt"]
+        assert not list((project / "dist" / ".builds").glob("staging-*"))

@@ -6,8 +6,9 @@ the project, and `metrokg build` with the file added to graph/data/ — on a cop
 project that already holds a good build. Each must exit 2 with exactly one line on stderr
 holding the case's fragments (file:line, record, field, what is wrong), no traceback, no
 "internal error", and leave every byte of the earlier dist/ outputs as it was. Cases marked
-``isolated`` (alias bomb, deep nesting, 20 MB values) run in a subprocess whose address
-space is capped, so "refused with bounded memory" is checked, not assumed.
+``isolated`` (alias bomb, deep nesting, 20 MB values) run in a subprocess whose
+peak resident memory is read back (wait4) and must stay under 400 MiB, so "refused
+with bounded memory" is checked, not assumed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,7 +31,8 @@ import pytest
 from metrokg.cli import main
 
 HERE = Path(__file__).parent / "hostile" / "records"
-MEMORY_CAP = 512 * 2**20  # address space of an isolated run; the alias bomb took 2.4 GB
+RSS_LIMIT = 400 * 2**20  # peak resident memory of an isolated run; the alias bomb took 2.4 GB
+ADDRESS_CAP = 4 * 2**30  # a safety net so a regression cannot take the machine down
 
 
 def _alias_bomb() -> str:
@@ -87,8 +91,10 @@ CASES = _cases()
 
 
 def _snapshot(dist: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((dist / "graph").iterdir())}
+    """Every published file (the store folder's too) with its digest."""
+    out = (dist / "graph").resolve()
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -103,19 +109,34 @@ def project(project_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 def _cap_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_CAP, ADDRESS_CAP))
 
 
 def _run(argv: list[str], isolated: bool, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    """Run the CLI: in-process, or in a memory-capped subprocess (`python -m metrokg`)."""
+    """Run the CLI: in-process, or as `python -m metrokg` in a subprocess whose peak
+    resident memory (from wait4) must stay under RSS_LIMIT."""
     if not isolated:
         code = main(argv)
         return code, capsys.readouterr().err
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
-    done = subprocess.run([sys.executable, "-m", "metrokg", *argv], capture_output=True,
-                          text=True, env=env, preexec_fn=_cap_memory, timeout=300,
-                          check=False)
-    return done.returncode, done.stderr
+    with tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen([sys.executable, "-m", "metrokg", *argv], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=err,
+                                 preexec_fn=_cap_memory)
+        deadline = time.monotonic() + 300  # a hang guard, not a timing
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                child.kill()
+                pytest.fail(f"metrokg {argv[0]} did not finish")
+            time.sleep(0.05)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read()
+    assert usage.ru_maxrss * 1024 < RSS_LIMIT, f"peak RSS {usage.ru_maxrss} KiB"
+    return child.returncode, text
 
 
 def _check(case: Case, command: str, code: int, err: str) -> None:
@@ -281,3 +302,28 @@ def test_file_name_with_newline_and_escape(project: Path, tmp_path: Path,
     code = main(["validate", str(path), "--project", str(project), "--quiet"])
     case = Case("file-name", path.name, "", ("evil\\n\\x1b[31mname.yaml':7", "field public"))
     _check(case, "validate", code, capsys.readouterr().err)
+
+
+INDEX_CASES = {
+    "index-deep-nesting": ("- id: x\n  file: " + "[" * 3000 + "]" * 3000 + "\n",
+                           "nested deeper than 8 levels"),
+    "index-alias": ("- &d {id: x, file: x.txt}\n- *d\n", "anchors and aliases"),
+    "index-not-utf8": ("- id: caf\xe9\n", "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("name", INDEX_CASES)
+def test_document_index_refuses(name: str, project: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    """graph/sources/documents.yaml is read under the record files' rules and limits."""
+    index = project / "graph" / "sources" / "documents.yaml"
+    before, dist = index.read_bytes(), _snapshot(project / "dist")
+    text, fragment = INDEX_CASES[name]
+    try:
+        index.write_bytes(before + text.encode("latin-1"))
+        code = main(["build", "--project", str(project), "--quiet"])
+    finally:
+        index.write_bytes(before)
+    _check(Case(name, name, name, ("documents.yaml", fragment)), "build", code,
+           capsys.readouterr().err)
+    assert _snapshot(project / "dist") == dist

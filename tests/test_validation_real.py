@@ -192,3 +192,25 @@ def test_engines_agree_on_a_synthetic_graph(tmp_path: Path) -> None:
     result = _engines_agree(store, paths)
     assert {f.focus for f in result.findings if f.rule.startswith(("S16", "S13", "S11"))} \
         == set(touched)
+
+
+def test_one_changed_status_makes_the_totals_disagree_in_the_catalogue(
+        built: BuildResult, project_root: Path) -> None:
+    """The catalogue's reconciliation queries see the same break as S50 (one status changed)."""
+    store = ox.Store()
+    store.load(path=built.output / OUTPUT_FILES["dataset_nquads"], format=ox.RdfFormat.N_QUADS)
+    agree = (project_root / "queries" / "stated-totals-agree.rq").read_text(encoding="utf-8")
+    itemised = (project_root / "queries" / "stated-vs-itemised.rq").read_text(encoding="utf-8")
+    assert bool(store.query(agree))
+    status = ox.NamedNode(str(ADMS.status))
+    element = ox.NamedNode(str(L1M1D1))
+    for quad in list(store.quads_for_pattern(element, status, None)):
+        store.remove(quad)
+        store.add(ox.Quad(element, status, ox.NamedNode(str(STATUS["in-progress"])),
+                          quad.graph_name))
+    assert not bool(store.query(agree))
+    rows = {(r["status"].value if r["status"] else "", int(r["itemised"].value))
+            for r in store.query(itemised) if r["plan"].value == str(PLAN)}  # type: ignore[union-attr]
+    # the report prints 65 / 49 / 10 / 6; one achieved deliverable moved to in progress
+    assert rows == {("", 65), (str(STATUS.achieved), 48), (str(STATUS["in-progress"]), 11),
+                    (str(STATUS["not-developed"]), 6)}

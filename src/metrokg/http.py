@@ -94,7 +94,7 @@ def _once(client: httpx.Client, method: str, url: str, deadline: float, timeout:
           headers: Mapping[str, str] | None) -> Reply:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise HttpFailure(f"{url}: no complete answer within {timeout:g} s")
+        raise HttpFailure(f"{url}: no answer within {timeout:g} s")
     try:
         with client.stream(method, url, data=data, content=content, headers=headers,
                            timeout=httpx.Timeout(left)) as response:
@@ -110,13 +110,13 @@ def _once(client: httpx.Client, method: str, url: str, deadline: float, timeout:
                     raise HttpFailure(f"{url}: the answer exceeds {max_bytes} bytes, the "
                                       "limit (raise --max-answer)")
                 if time.monotonic() > deadline:
-                    raise HttpFailure(f"{url}: no complete answer within {timeout:g} s "
+                    raise HttpFailure(f"{url}: no answer within {timeout:g} s "
                                       "(raise --timeout)")
                 chunks.append(chunk)
             body = _decoded(b"".join(chunks), response.headers, url, max_bytes)
             return Reply(str(response.url), response.status_code, response.headers, body)
     except httpx.TimeoutException:
-        raise HttpFailure(f"{url}: no complete answer within {timeout:g} s "
+        raise HttpFailure(f"{url}: no answer within {timeout:g} s "
                           "(raise --timeout or simplify the query)") from None
     except httpx.ConnectError as exc:
         raise HttpFailure(f"{url}: endpoint unreachable: {_reason(exc)} (check the URL and "

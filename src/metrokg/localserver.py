@@ -20,13 +20,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 from .errors import StoreError
+from .http import HttpFailure, request
 
 __all__ = ["LocalServer", "start_oxigraph"]
 
@@ -125,10 +125,10 @@ def start_oxigraph(location: Path | None = None, *, port: int | None = None,
             raise StoreError(f"oxigraph serve exited (code {process.returncode}) on port "
                              f"{port}: {message or 'no message'}")
         try:
-            with urllib.request.urlopen(server.query_url + "?query=ASK%7B%7D", timeout=1) as r:
-                if r.status == 200:
-                    return server
-        except OSError:
+            if request("GET", server.query_url + "?query=ASK%7B%7D", timeout=1,
+                       max_bytes=65_536).status == 200:
+                return server
+        except HttpFailure:
             time.sleep(0.1)
     server.stop()
     raise StoreError(f"oxigraph serve did not answer on {server.url} within "

@@ -34,9 +34,9 @@ from .namespaces import MKG, SDG
 from .nogc import paused
 
 __all__ = [
-    "KINDS", "LANGUAGES", "Element", "Link", "Organisation", "Projection", "View",
-    "bipartite_view", "label_of", "load_projection", "network_view", "write_gexf",
-    "write_graphml",
+    "KINDS", "LANGUAGES", "Element", "Evidence", "Link", "Organisation", "Projection", "View",
+    "bipartite_view", "ego_edges", "ego_network", "evidence_item", "label_of",
+    "load_projection", "network_view", "write_gexf", "write_graphml",
 ]
 
 KINDS = ("membership", "part-of", "plan-owner", "co-involvement")
@@ -44,7 +44,8 @@ KINDS = ("membership", "part-of", "plan-owner", "co-involvement")
 LANGUAGES = ("ca", "es", "en")
 SCOPES = ("whole", "plan", "sdg", "relation")
 _PROJECTIONS = ("organisations", "memberships", "sub-organisations", "involvements",
-                "co-involvement", "plan-owners", "elements", "sdg-links", "responsible")
+                "co-involvement", "plan-owners", "elements", "sdg-links", "responsible",
+                "evidence", "concepts")
 _GOAL = re.compile(r"^(?:sdg:?)?(\d{1,2})$")
 
 
@@ -90,6 +91,20 @@ class Involvement:
     role: str
     target: str
     plan: str
+    iri: str = ""
+    """The mkg:Involvement itself (the key of its :class:`Evidence`)."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a relation, involvement or plan is stated, and the years it covers."""
+
+    source: str
+    """The passage (``…#passage``) or URL the statement was derived from."""
+    quote: str = ""
+    """The passage's exact text; empty for URL-cited facts."""
+    start: str = ""
+    end: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,12 @@ class Projection:
     """plan IRI → the organisations responsible for it."""
     goals: Mapping[str, frozenset[int]]
     """plan or element IRI → SDG numbers stated for it or for one of its ancestors."""
+    evidence: Mapping[str, tuple[Evidence, ...]] = field(default_factory=dict)
+    """relation, involvement or plan IRI → the sources stating it (sorted)."""
+    type_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """organisation-type slug → its name per language."""
+    role_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """role slug → its name per language."""
 
     def plans(self) -> list[str]:
         """The IRIs of the plans, sorted."""
@@ -196,8 +217,16 @@ def _load_projection(store: ox.Store, queries: Path) -> Projection:
     for r in rows["co-involvement"]:
         links.add(Link(r["a"], r["b"], "co-involvement", "", r["target"], r["plan"]))
     involvements = sorted({Involvement(r["org"], r.get("roleCode") or _tail(r["role"]),
-                                       r["target"], r["plan"]) for r in rows["involvements"]},
-                          key=lambda i: (i.org, i.target, i.role))
+                                       r["target"], r["plan"], r.get("involvement", ""))
+                           for r in rows["involvements"]},
+                          key=lambda i: (i.org, i.target, i.role, i.iri))
+    evidence: dict[str, set[Evidence]] = defaultdict(set)
+    for r in rows["evidence"]:
+        evidence[r["subject"]].add(Evidence(r["derived"], r.get("quote", ""), r.get("start", ""),
+                                            r.get("end", "")))
+    concepts: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
+    for r in rows["concepts"]:
+        _keep_name(concepts[_tail(r["scheme"])].setdefault(r["code"], {}), r)
     elements: dict[str, dict[str, Any]] = {}
     for r in rows["elements"]:
         e = elements.setdefault(r["element"], {"plan": r["plan"], "level": "", "notation": "",
@@ -222,6 +251,11 @@ def _load_projection(store: ox.Store, queries: Path) -> Projection:
         elements=element_map,
         responsible={p: tuple(sorted(set(o))) for p, o in sorted(responsible.items())},
         goals=_inherit_goals(element_map, stated),
+        evidence={k: tuple(sorted(v, key=lambda e: (e.source, e.quote)))
+                  for k, v in sorted(evidence.items())},
+        type_names={k: dict(sorted(v.items()))
+                    for k, v in sorted(concepts["OrganisationTypes"].items())},
+        role_names={k: dict(sorted(v.items())) for k, v in sorted(concepts["Roles"].items())},
     )
 
 
@@ -354,7 +388,8 @@ def participation(projection: Projection) -> tuple[dict[str, set[str]], dict[str
     return plans, goals
 
 
-def network_view(projection: Projection, view: View, *, lang: str = "en") -> nx.Graph:
+def network_view(projection: Projection, view: View, *, lang: str = "en",
+                 evidence: bool = True) -> nx.Graph:
     """The organisation network of *view*: a ``Graph`` or, if ``view.directed``, a ``DiGraph``.
 
     Nodes carry ``label`` (in *lang*), ``type`` and ``names``; edges carry ``weight`` (the
@@ -362,16 +397,23 @@ def network_view(projection: Projection, view: View, *, lang: str = "en") -> nx.
     and ``goals`` (sorted lists). Undirected views merge both directions of a pair;
     directed views add co-involvement both ways. Nodes and edges are added in sorted
     order, so algorithms with a seed give the same result on every run.
+
+    With *evidence* (the default), each edge also carries ``items``: one plain dict per
+    relation or shared plan element behind it (:func:`evidence_item`), and the graph
+    carries ``type_names`` and ``role_names`` (slug → names per language).
     """
     with paused():
-        return _network_view(projection, view, lang)
+        return _network_view(projection, view, lang, evidence)
 
 
-def _network_view(projection: Projection, view: View, lang: str) -> nx.Graph:
+def _network_view(projection: Projection, view: View, lang: str, evidence: bool) -> nx.Graph:
     links, nodes = select_links(projection, view)
     graph: nx.Graph = nx.DiGraph() if view.directed else nx.Graph()
     graph.graph.update(view=view.text, directed=view.directed, name=view.name)
+    if evidence:
+        graph.graph.update(type_names=projection.type_names, role_names=projection.role_names)
     plans, goals = participation(projection)
+    roles_in = _roles_in(projection) if evidence else {}
     def ordered(values: set[str], key: Any = None) -> list[str]:
         return list(values) if len(values) < 2 else sorted(values, key=key)
 
@@ -382,6 +424,7 @@ def _network_view(projection: Projection, view: View, lang: str) -> nx.Graph:
         for iri in sorted(nodes)
         for org in (projection.organisations.get(iri) or Organisation(iri),))
     pairs: dict[tuple[str, str], tuple[set[str], ...]] = {}
+    found: dict[tuple[str, str], dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
     for link in links:
         ends = [(link.source, link.target)]
         if view.directed and link.kind == "co-involvement":
@@ -392,22 +435,120 @@ def _network_view(projection: Projection, view: View, lang: str) -> nx.Graph:
             data = pairs.get(key)
             if data is None:
                 data = pairs[key] = (set(), set(), set(), set(), set(), set())
-            items, kinds, roles, evidence, plan_set, goal_set = data
+            items, kinds, roles, evidence_set, plan_set, goal_set = data
+            if evidence and (link.kind, link.evidence) not in found[key]:
+                found[key][link.kind, link.evidence] = evidence_item(projection, link, roles_in)
             items.add(f"{link.kind} {link.evidence}")
             kinds.add(link.kind)
             if link.role:
                 roles.add(link.role)
-            evidence.add(link.evidence)
+            evidence_set.add(link.evidence)
             if link.plan:
                 plan_set.add(link.plan)
             if link_goals:
                 goal_set.update(str(g) for g in link_goals)
-    graph.add_edges_from(
-        (a, b, {"weight": len(items), "kinds": ordered(kinds), "roles": ordered(roles),
-                "evidence": ordered(evidence), "plans": ordered(plan_set),
-                "goals": ordered(goal_set, key=int)})
-        for (a, b), (items, kinds, roles, evidence, plan_set, goal_set) in sorted(pairs.items()))
+    for (a, b), (items, kinds, roles, evidence_set, plan_set, goal_set) in sorted(
+            pairs.items()):
+        attrs: dict[str, Any] = {
+            "weight": len(items), "kinds": ordered(kinds), "roles": ordered(roles),
+            "evidence": ordered(evidence_set), "plans": ordered(plan_set),
+            "goals": ordered(goal_set, key=int)}
+        if evidence:
+            attrs["items"] = [found[a, b][k] for k in sorted(found[a, b])]
+        graph.add_edge(a, b, **attrs)
     return graph
+
+
+def _roles_in(projection: Projection) -> dict[tuple[str, str], list[Involvement]]:
+    """(organisation, plan element) → the involvements naming it there."""
+    out: dict[tuple[str, str], list[Involvement]] = defaultdict(list)
+    for inv in projection.involvements:
+        out[inv.org, inv.target].append(inv)
+    return out
+
+
+def _sources(projection: Projection, *subjects: str) -> list[dict[str, str]]:
+    seen: dict[tuple[str, str], dict[str, str]] = {}
+    for subject in subjects:
+        for e in projection.evidence.get(subject, ()):
+            seen.setdefault((e.source, e.quote), {"source": e.source, "quote": e.quote})
+    return [seen[k] for k in sorted(seen)]
+
+
+def _period(projection: Projection, subject: str) -> str:
+    """``2015–2019``, ``2020``, ``2017–`` or empty: the years *subject*'s evidence states."""
+    starts = sorted({e.start for e in projection.evidence.get(subject, ()) if e.start})
+    ends = sorted({e.end for e in projection.evidence.get(subject, ()) if e.end})
+    start, end = (starts[0] if starts else ""), (ends[-1] if ends else "")
+    if not start and not end:
+        return ""
+    return start if start == end else f"{start}–{end}"
+
+
+def evidence_item(projection: Projection, link: Link,
+                  roles_in: Mapping[tuple[str, str], list[Involvement]]) -> dict[str, Any]:
+    """Why *link* exists, as plain data: its kind, role, the relation or plan element it
+    rests on (with its names, plan and period), the roles of both organisations in a
+    shared element, and each source (the quoted passage or URL) stating it."""
+    item: dict[str, Any] = {"kind": link.kind, "from": link.source, "to": link.target,
+                            "subject": link.evidence}
+    if link.role:
+        item["role"] = link.role
+    if link.kind == "membership":
+        item["period"] = _period(projection, link.evidence)
+        item["sources"] = _sources(projection, link.evidence)
+        return item
+    if not link.plan:  # part-of: the evidence is the pair itself
+        item["subject"] = link.source
+        return item
+    element = projection.elements.get(link.evidence)
+    item["plan"] = link.plan
+    item["period"] = _period(projection, link.plan)
+    if element is not None:
+        item["names"] = dict(element.names)
+        item["notation"] = element.notation
+        item["level"] = element.level
+    named = [*roles_in.get((link.source, link.evidence), ()),
+             *roles_in.get((link.target, link.evidence), ())]
+    item["roles"] = {org: sorted({i.role for i in named if i.org == org})
+                     for org in (link.source, link.target)
+                     if any(i.org == org for i in named)}
+    if link.kind == "plan-owner":
+        item["roles"].setdefault(link.target, ["responsible"])
+    item["sources"] = _sources(projection, *sorted({i.iri for i in named if i.iri}))
+    return item
+
+
+def ego_edges(graph: nx.Graph, iri: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """The edges of *iri* in a :func:`network_view` graph, sorted by the other end.
+
+    The same edges (and so the same neighbour count, the degree ``metrokg network``
+    reports) as the explorer's focus at depth 1; for the small drawing on an
+    organisation's page. Each is ``(iri, neighbour, data)`` — ``data`` as in the view
+    (``weight``, ``kinds``, ``roles``, ``items`` …); in a directed view both directions.
+
+    >>> g = nx.Graph(); g.add_edge("a", "b", weight=2); g.add_edge("c", "a", weight=1)
+    >>> [(n, d["weight"]) for _, n, d in ego_edges(g, "a")]
+    [('b', 2), ('c', 1)]
+    """
+    if iri not in graph:
+        raise InputError("organisation", f"{iri} is not in this network view",
+                         hint="use an organisation IRI of the view (metrokg network)")
+    if graph.is_directed():
+        pairs = [(n, graph.edges[iri, n]) for n in graph.successors(iri)]
+        pairs += [(n, graph.edges[n, iri]) for n in graph.predecessors(iri)]
+    else:
+        pairs = [(n, graph.edges[iri, n]) for n in graph.neighbors(iri)]
+    return [(iri, n, dict(d)) for n, d in sorted(pairs, key=lambda p: p[0])]
+
+
+def ego_network(graph: nx.Graph, iri: str, depth: int = 1) -> nx.Graph:
+    """*iri*, the organisations within *depth* links of it, and every edge among them
+    (the explorer's focus mode). Undirected reach, also in directed views."""
+    if iri not in graph:
+        raise InputError("organisation", f"{iri} is not in this network view",
+                         hint="use an organisation IRI of the view (metrokg network)")
+    return nx.ego_graph(graph, iri, radius=depth, undirected=True)
 
 
 def bipartite_view(projection: Projection, view: View | None = None, *,
@@ -460,6 +601,8 @@ def bipartite_view(projection: Projection, view: View | None = None, *,
 def _flat(graph: nx.Graph) -> nx.Graph:
     """A copy whose attributes are strings or numbers (GEXF and GraphML need scalars)."""
     def scalar(value: Any) -> Any:
+        if isinstance(value, list | tuple | set) and any(isinstance(v, Mapping) for v in value):
+            return None  # evidence items: structured, they live in the explorer and the RDF
         if isinstance(value, list | tuple | set):
             return " ".join(str(v) for v in value)
         if isinstance(value, Mapping):
@@ -467,6 +610,7 @@ def _flat(graph: nx.Graph) -> nx.Graph:
         return value
 
     out = graph.__class__()
+    out.graph.update({k: v for k, v in graph.graph.items() if isinstance(v, str | int | float)})
     for node, data in graph.nodes(data=True):
         attrs = {k: scalar(v) for k, v in data.items() if scalar(v) is not None}
         for lang, name in dict(data.get("names") or {}).items():

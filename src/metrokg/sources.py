@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .errors import InputError, QuoteNotFound
 
 __all__ = ["Document", "QuoteLocation", "load_documents", "locate_quote", "normalise_space"]
@@ -118,18 +116,15 @@ def load_documents(index: Path) -> dict[str, Document]:
     where = str(index)
     if not index.is_file():
         raise InputError(where, "document index is missing")
-    try:
-        entries = yaml.safe_load(index.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(where, f"malformed YAML: {getattr(exc, 'problem', exc)}",
-                         line=mark.line + 1 if mark else None) from None
+    from .records.load import parse_yaml, read_text  # records imports this module
+
+    entries = parse_yaml(read_text(index.read_bytes(), where), where)  # limits, no aliases
     if not isinstance(entries, list):
         raise InputError(where, "expected a list of documents")
     documents: dict[str, Document] = {}
     for entry in entries:
         if not isinstance(entry, dict) or "id" not in entry or "file" not in entry:
-            raise InputError(where, f"each document needs `id` and `file`: {entry!r}")
+            raise InputError(where, f"each document needs `id` and `file`: {str(entry)[:60]!r}")
         doc_id = str(entry["id"])
         if doc_id in documents:
             raise InputError(where, f"document id {doc_id!r} is listed twice")

@@ -4,9 +4,9 @@
 ``metrokg validate --project DIR`` accept: the project's own documents and records
 (linked), plus one synthetic source document and one record file per *block* (a plan
 with its organisations, elements, involvements, relations, SDG links, stated totals and
-a person), linked to the neighbouring blocks by relations,
-involvements and plan succession. One record in three quotes its block's document (the
-quote is a line of that document); the others cite a URL. The ontology, shapes and
+a person), linked to randomly chosen other blocks by funding and involvements, and to
+the previous block by plan succession. One record in three quotes its block's document
+(the quote is a line of that document); the others cite a URL. The ontology, shapes and
 queries are linked from the real checkout, so the synthetic graph is checked by the same
 rules. Everything is deterministic from the seed.
 
@@ -127,7 +127,10 @@ def _plan(b: int) -> str:
 
 def _block(b: int, blocks: int, rng: random.Random) -> tuple[list[dict[str, Any]], list[str]]:
     """The records of block *b* and the lines of its source document."""
-    prev, nxt = (b - 1) % blocks, (b + 1) % blocks
+    prev = (b - 1) % blocks
+    # links to other blocks go to random ones (a ring of blocks would make a network of
+    # huge diameter, unlike any real one)
+    others = [rng.randrange(blocks) for _ in range(5)]
     net, auth, unit = _org(b, "net"), _org(b, "auth"), _org(b, "unit")
     towns = [_org(b, f"town{i}") for i in range(1, 8)]
     plan = _plan(b)
@@ -181,7 +184,7 @@ def _block(b: int, blocks: int, rng: random.Random) -> tuple[list[dict[str, Any]
         ref = f"{plan}:{mcode}"
         records.append({"kind": "involvement", "organisation": towns[k], "in": ref,
                         "role": "partner"})
-        records.append({"kind": "involvement", "organisation": _org(nxt, "net"), "in": ref,
+        records.append({"kind": "involvement", "organisation": _org(others[k], "net"), "in": ref,
                         "role": "network"})
         records.append({"kind": "involvement", "organisation": towns[(k + 3) % 7], "in": ref,
                         "role": "collaborator"})
@@ -193,7 +196,7 @@ def _block(b: int, blocks: int, rng: random.Random) -> tuple[list[dict[str, Any]
                     "object": net, "during": {"start": start, "end": start + 3}})
     if blocks > 1:
         records.append({"kind": "relation", "subject": auth, "role": "funder",
-                        "object": _org(prev, "net"), "during": start,
+                        "object": _org(others[4], "net"), "during": start,
                         "amount": {"value": 1000 * (1 + rng.randrange(500)), "currency": "EUR"},
                         "id": f"{auth}-funder-{start}"})
     else:

@@ -22,9 +22,10 @@ def run_rudof(data: bytes, shapes: Graph) -> Graph:
     rudof = pyrudof.Rudof(pyrudof.RudofConfig())
     try:
         # a comment line first: pyrudof refuses an empty input, and no data is valid data
-        rudof.read_data("# metrokg data\n" + data.decode("utf-8"), format=pyrudof.RDFFormat.NTriples,
-                        reader_mode=pyrudof.ReaderMode.Strict)
-        rudof.read_shacl(shapes.serialize(format="nt"), format=pyrudof.ShaclFormat.NTriples,
+        rudof.read_data("# metrokg data\n" + data.decode("utf-8"),
+                        format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
+        rudof.read_shacl("# metrokg shapes\n" + shapes.serialize(format="nt"),
+                         format=pyrudof.ShaclFormat.NTriples,
                          reader_mode=pyrudof.ReaderMode.Strict)
         rudof.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)
         text = rudof.serialize_shacl_validation_results(

@@ -6,6 +6,7 @@ import argparse
 import os
 
 from ..build import build
+from ..checks import ENGINES
 from .common import add_project_options, progress, project_paths
 
 
@@ -15,12 +16,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "the outputs to dist/graph/ only if everything succeeds.")
     add_project_options(p)
     p.add_argument("--quiet", action="store_true", help="print only the output folder")
+    p.add_argument("--engine", choices=ENGINES, default="auto",
+                   help="SHACL engine: pyshacl (the reference), rudof (pyrudof, fast), or auto "
+                        "(default: rudof when it can run every shape)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     paths = project_paths(args)
-    result = build(paths, base=args.base, progress=(lambda _m: None) if args.quiet else progress)
+    result = build(paths, base=args.base, engine=args.engine,
+                   progress=(lambda _m: None) if args.quiet else progress)
     if args.quiet:
         print(result.output)
         return 0

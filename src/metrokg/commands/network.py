@@ -38,6 +38,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..nogc import paused
+
+    with paused():  # millions of small objects stay alive: see metrokg.nogc
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
     from ..analysis import analyse, analysis_date, annotate, table, to_csv, to_json, to_rdf
@@ -56,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     paths = project_paths(args)
     view = View.parse(args.view, directed=args.directed)
     projection = load_projection(open_store(paths), paths.queries / "network")
-    graph = network_view(projection, view)
+    graph = network_view(projection, view, evidence=False)
     analysis = analyse(graph, seed=args.seed, resolution=args.resolution,
                        betweenness_k=args.betweenness_k, closeness_k=args.closeness_k,
                        engine=args.engine)

@@ -102,6 +102,14 @@ def run(args: argparse.Namespace) -> int:
     public_url = _public_url(args)
     paths = project_paths(args)
     output = built_output(args, paths)
+    if not _loopback(args.host):
+        from ..isolation import probe
+
+        if probe() == "none":
+            raise InputError("--host", f"the query workers cannot be cut off the network on "
+                             f"this system (no seccomp, no network namespace), so metrokg "
+                             f"serve will not listen on {args.host}",
+                             hint="listen on 127.0.0.1, or see docs/publishing.md")
     config = ServeConfig(output, base=args.base, limits=limits, queries=paths.queries,
                          public_url=public_url, cors=args.cors,
                          isolation_required=not _loopback(args.host))

@@ -8,7 +8,7 @@ WRITERS`) states its facts into the record's own named graph, as pyoxigraph quad
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -27,25 +27,30 @@ __all__ = ["LEVELS", "WRITERS", "Iris", "Vocabulary", "map_records"]
 
 
 def map_records(records: Sequence[Record], documents: Mapping[str, Document],
-                vocabulary: Vocabulary, *, base: str) -> list[ox.Quad]:
-    """The quads of *records*: one named graph per record, plus provenance (unsorted)."""
+                vocabulary: Vocabulary, *, base: str) -> Iterator[ox.Quad]:
+    """The quads of *records*: one named graph per record, plus provenance.
+
+    Streamed record by record (the caller feeds them to a store), so the mapping never
+    holds more than one record's quads; bad input raises as soon as it is met.
+    """
     iris = Iris(base)
     context = Context(register(records, iris), vocabulary, iris)
-    quads: list[ox.Quad] = []
-    provenance: list[ox.Quad] = []
-    prov = Sink(iris.provenance_graph, provenance)
-    describe_documents(prov, documents, iris)
+    buffer: list[ox.Quad] = []
+    prov = iris.provenance_graph
+    describe_documents(Sink(prov, buffer), documents, iris)
+    yield from buffer
     for record in records:
+        buffer.clear()
         writer = WRITERS.get(record.kind)
         if writer is None:
             raise record.error(f"unknown record kind {record.kind!r}", field="kind",
                                hint=f"use one of: {', '.join(sorted(WRITERS))}")
         graph_iri = iris.graph(*graph_key(record).split("/"))
-        sink = Sink(graph_iri, quads)
+        sink = Sink(graph_iri, buffer)
         writer(context, record, sink)
         if len(sink) == 0:
             raise record.error("the record states nothing", hint="add the facts it supports")
-        describe_graph(prov, graph_iri, record, iris)
-        describe_reading(prov, graph_iri, record, vocabulary)
-    quads.extend(provenance)
-    return quads
+        provenance = Sink(prov, buffer)
+        describe_graph(provenance, graph_iri, record, iris)
+        describe_reading(provenance, graph_iri, record, vocabulary)
+        yield from buffer

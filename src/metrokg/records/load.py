@@ -23,7 +23,7 @@ from ..errors import InputError
 from .limits import MAX_CELL_CHARS, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_SCALAR_CHARS
 from .types import show as _show
 
-__all__ = ["RawFile", "RawItem", "read_csv", "read_text", "read_yaml"]
+__all__ = ["RawFile", "RawItem", "parse_yaml", "read_csv", "read_text", "read_yaml"]
 
 _CORE = "tag:yaml.org,2002:"
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
@@ -68,14 +68,12 @@ def read_text(data: bytes, where: str) -> str:
 class _Frame:
     """A list or mapping being built."""
 
-    __slots__ = ("field_lines", "is_map", "is_record", "is_records", "key", "key_line",
-                 "value")
+    __slots__ = ("field_lines", "is_map", "is_record", "is_records", "key", "value")
 
     def __init__(self, is_map: bool) -> None:
         self.is_map = is_map
         self.value: Any = {} if is_map else []
         self.key: Any = _NO_KEY
-        self.key_line = 0
         self.is_records = False  # the `records:` list
         self.is_record = False  # an item of it
         self.field_lines: dict[str, int] = {}
@@ -97,6 +95,24 @@ def read_yaml(text: str, where: str) -> RawFile:
     ...
     metrokg.errors.InputError: x.yaml:1: anchors and aliases (&, *) are not allowed ...
     """
+    builder = _parse(text, where)
+    if builder.root is None:
+        raise InputError(where, "expected a mapping with a `records:` list",
+                         hint="see graph/README.md for the file layout")
+    return _file(builder.root, builder.items, where)
+
+
+def parse_yaml(text: str, where: str) -> Any:
+    """Any YAML file read under the same rules and limits (e.g. sources/documents.yaml).
+
+    >>> parse_yaml("- id: a\\n  file: a.txt\\n", "x")
+    [{'id': 'a', 'file': 'a.txt'}]
+    """
+    return _parse(text, where).root
+
+
+def _parse(text: str, where: str) -> _Builder:
+    """The values of *text*, built from libyaml's events (see the module docstring)."""
     loader = yaml.CSafeLoader(text)
     try:
         return _build(loader, where)
@@ -110,12 +126,12 @@ def _malformed(exc: yaml.YAMLError, where: str) -> InputError:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     if "nesting depth" in problem:
         return InputError(where, f"nested deeper than {MAX_DEPTH} levels", line=line,
-                          hint="records are flat mappings; see graph/README.md")
+                          hint="record files are flat mappings; see graph/README.md")
     return InputError(where, f"malformed YAML: {problem}", line=line,
                       hint="fix the indentation or quoting at that line")
 
 
-def _build(loader: yaml.CSafeLoader, where: str) -> RawFile:
+def _build(loader: yaml.CSafeLoader, where: str) -> _Builder:
     builder = _Builder(loader, where)
     while True:
         try:
@@ -132,10 +148,7 @@ def _build(loader: yaml.CSafeLoader, where: str) -> RawFile:
                 exc.record, field = builder.position()
                 exc.field = exc.field or field
             raise
-    if builder.root is None:
-        raise InputError(where, "expected a mapping with a `records:` list",
-                         hint="see graph/README.md for the file layout")
-    return _file(builder.root, builder.items, where)
+    return builder
 
 
 class _Builder:
@@ -198,7 +211,7 @@ class _Builder:
             raise _tag_error(self.where, tag, line)
         if len(stack) >= MAX_DEPTH:
             raise InputError(self.where, f"nested deeper than {MAX_DEPTH} levels", line=line,
-                             hint="records are flat mappings; see graph/README.md")
+                             hint="record files are flat mappings; see graph/README.md")
         frame = _Frame(is_map)
         parent = stack[-1] if stack else None
         if parent is not None and not parent.is_map and parent.is_records:
@@ -225,7 +238,7 @@ def _add(frame: _Frame, value: Any, where: str, line: int, items: list[RawItem])
             raise InputError(where, f"duplicate key {_show(value)}", line=line,
                              field=_field(value) if frame.is_record else None,
                              hint="give each field once")
-        frame.key, frame.key_line = value, line
+        frame.key = value
         if frame.is_record and isinstance(value, str):
             frame.field_lines[value] = line
         return

@@ -1,17 +1,16 @@
 """Content negotiation: the ``Accept`` and ``Accept-Language`` headers, and file suffixes.
 
-Pure functions over header strings; no framework types.
+Pure functions over header strings; no framework types. ``Accept`` is matched by
+python-mimeparse; ``Accept-Language`` (three site languages, primary subtags only) is
+read here — why: docs/decisions/0103-content-negotiation.md.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-__all__ = [
-    "LANGUAGES", "RDF_SUFFIXES", "RDF_TYPES", "MediaRange", "choose_language", "choose_media_type",
-    "parse_accept",
-]
+__all__ = ["LANGUAGES", "RDF_SUFFIXES", "RDF_TYPES", "choose_language", "choose_media_type"]
 
 LANGUAGES = ("ca", "es", "en")
 """Languages of names on the site, in the order they are offered."""
@@ -27,56 +26,30 @@ RDF_TYPES = {
 RDF_SUFFIXES = {suffix: media for media, suffix in RDF_TYPES.items()}
 
 
-@dataclass(frozen=True)
-class MediaRange:
-    """One entry of an ``Accept`` header."""
-
-    type: str
-    subtype: str
-    q: float
-    order: int
-
-    def matches(self, media_type: str) -> int:
-        """How specifically this range matches *media_type*: 2 exact, 1 type/*, 0 */*, -1 no."""
-        main, _, sub = media_type.partition("/")
-        if self.type == main and self.subtype == sub:
-            return 2
-        if self.type == main and self.subtype == "*":
-            return 1
-        if self.type == "*" and self.subtype == "*":
-            return 0
-        return -1
+_TOKEN = re.compile(r"^[a-z0-9!#$%&'*+.^_`|~-]+$")
+"""An RFC 9110 token: what a media type and subtype are made of."""
 
 
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """Parse an ``Accept`` header; malformed entries are skipped, never fatal.
+def _ranges(header: str) -> str:
+    """The header's media ranges that parse, lowercased (types are case-insensitive)."""
+    import mimeparse
 
-    >>> [(r.type, r.subtype, r.q) for r in parse_accept("text/html;q=0.5, text/turtle")]
-    [('text', 'html', 0.5), ('text', 'turtle', 1.0)]
-    >>> parse_accept("garbage;q=x, */*")[0].subtype
-    '*'
-    """
-    ranges: list[MediaRange] = []
-    for order, part in enumerate((header or "").split(",")[:64]):
-        media, *params = (p.strip() for p in part.split(";"))
-        main, slash, sub = media.lower().partition("/")
-        if not slash or not main or not sub:
+    kept = []
+    for part in header.split(",")[:64]:
+        try:
+            main, sub, _params = mimeparse.parse_media_range(part.strip().lower())
+        except (ValueError, IndexError):  # mimeparse.MimeTypeParseException is a ValueError
             continue
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        ranges.append(MediaRange(main, sub, q, order))
-    return ranges
+        if main and sub and _TOKEN.match(main) and _TOKEN.match(sub):
+            kept.append(part.strip().lower())
+    return ", ".join(kept)
 
 
 def choose_media_type(header: str | None, offers: Sequence[str]) -> str | None:
     """The offer the client prefers most, the first offer if it states no preference.
 
+    Matching and q-values are python-mimeparse's (RFC 9110, section 12.5.1); malformed
+    entries are skipped, never fatal; between equally preferred offers, the first wins.
     Returns ``None`` when nothing offered is acceptable (answer 406).
 
     >>> choose_media_type("text/html,application/xhtml+xml,*/*;q=0.8",
@@ -84,25 +57,18 @@ def choose_media_type(header: str | None, offers: Sequence[str]) -> str | None:
     'text/html'
     >>> choose_media_type(None, ["text/turtle", "text/html"])
     'text/turtle'
+    >>> choose_media_type("garbage;q=x, TEXT/Turtle", ["text/html", "text/turtle"])
+    'text/turtle'
     >>> choose_media_type("image/png", ["text/turtle"]) is None
     True
     """
-    ranges = parse_accept(header)
+    import mimeparse
+
+    ranges = _ranges(header or "")
     if not ranges:
         return offers[0] if offers else None
-    best: tuple[float, int, int] | None = None
-    chosen: str | None = None
-    for index, offer in enumerate(offers):
-        matching = [(r.matches(offer), r) for r in ranges if r.matches(offer) >= 0]
-        if not matching:
-            continue
-        specificity, rng = max(matching, key=lambda m: m[0])
-        if rng.q <= 0:
-            continue
-        key = (rng.q, specificity, -index)
-        if best is None or key > best:
-            best, chosen = key, offer
-    return chosen
+    best = mimeparse.best_match(list(reversed(offers)), ranges)  # ties: the last listed wins
+    return best or None
 
 
 def choose_language(header: str | None, override: str | None = None) -> str:

@@ -13,6 +13,9 @@ FALLBACK = {"ca": ("ca", "es", "en"), "es": ("es", "ca", "en"), "en": ("en", "es
 
 UI: dict[str, dict[str, str]] = {
     "en": {
+        "partners": "Partners in the same actions",
+        "version_iri": "Version IRI", "prefix": "Preferred prefix",
+        "namespace": "Namespace",
         "object_properties": "Object properties", "datatype_properties": "Datatype properties",
         "other_properties": "Annotation and other properties", "concepts": "Concepts",
         "static_copy": "This is a static copy: there is no endpoint here. Run metrokg serve, or load "
@@ -68,6 +71,9 @@ UI: dict[str, dict[str, str]] = {
         "subclass_of": "Subclass of", "definition": "Definition", "choose": "Choose…",
     },
     "ca": {
+        "partners": "Socis a les mateixes actuacions",
+        "version_iri": "IRI de la versió", "prefix": "Prefix preferit",
+        "namespace": "Espai de noms",
         "object_properties": "Propietats d'objecte", "datatype_properties": "Propietats de dades",
         "other_properties": "Propietats d'anotació i altres", "concepts": "Conceptes",
         "static_copy": "Això és una còpia estàtica: aquí no hi ha punt d'accés. Executeu metrokg serve, "
@@ -124,6 +130,9 @@ UI: dict[str, dict[str, str]] = {
         "subclass_of": "Subclasse de", "definition": "Definició", "choose": "Trieu…",
     },
     "es": {
+        "partners": "Socios en las mismas acciones",
+        "version_iri": "IRI de la versión", "prefix": "Prefijo preferido",
+        "namespace": "Espacio de nombres",
         "object_properties": "Propiedades de objeto", "datatype_properties": "Propiedades de datos",
         "other_properties": "Propiedades de anotación y otras", "concepts": "Conceptos",
         "static_copy": "Esto es una copia estática: aquí no hay punto de acceso. Ejecute metrokg serve, "

@@ -36,6 +36,8 @@ class Source:
     document: str | None = None
     url: str | None = None
     citation: str | None = None
+    language: str | None = None
+    """The language of the document quoted (``dcterms:language``), if it says."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,10 @@ def _load_sources(store: ox.Store, provenance: ox.NamedNode, base: str
             return quad.object
         return None
 
+    languages: dict[str, str] = {}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(str(DCTERMS.language)), None, None):
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+            languages.setdefault(quad.subject.value, quad.object.value)
     sources: dict[str, Source] = {}
     for quad in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
                                         ox.NamedNode(str(PROV.Entity)), provenance):
@@ -126,7 +132,8 @@ def _load_sources(store: ox.Store, provenance: ox.NamedNode, base: str
                 document = source.value
         citation = one(graph, str(DCTERMS.bibliographicCitation))
         sources[graph.value] = Source(graph.value, quote, document, url,
-                                      citation.value if isinstance(citation, ox.Literal) else None)
+                                      citation.value if isinstance(citation, ox.Literal) else None,
+                                      languages.get(document) if document else None)
     return sources
 
 
