@@ -141,7 +141,7 @@ def test_timeout_is_reported(server: str) -> None:
     # every quad paired with every quad (~10^8 pairs): far more than 0.05 s of work, and
     # bounded, so the server is free again soon after the client gives up
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?x ?y ?z } }"
-    with pytest.raises(QueryError, match="no (complete )?answer within"):
+    with pytest.raises(QueryError, match="no answer within"):
         query(heavy, endpoint=server + "/query", timeout=0.05)
 
 
