@@ -96,7 +96,8 @@ def test_network_notebook_story(executed: dict[str, Any]) -> None:
     assert re.search(r"\d+ organisations, \d+ links, \d+ communities, 6 brokers", text)
     # network-most-central (with its label column): the 36 municipalities link to the AMB
     # and to the ajuntaments
-    assert re.search(r"0\s+id:org/amb\s+AMB\s*\n1\s+id:org/ajuntaments-metropolitans\s", text)
+    assert re.search(r"0\s+id:org/amb\s+Àrea Metropolitana de Barcelona\s*\n"
+                     r"1\s+id:org/ajuntaments-metropolitans\s", text)
     assert len(images_of(notebook)) == 1  # the centrality chart
     frames = [o["data"]["text/html"] for c in notebook.cells for o in c.get("outputs", [])
               if "text/html" in o.get("data", {}) and "<iframe srcdoc=" in o["data"]["text/html"]]
