@@ -194,18 +194,18 @@ def _ego_svg(ego: EgoNetwork, site: Site, lang: str, linker: Linker) -> dict[str
     from the centre (so they do not overlap the lines or each other on the left/right)."""
     if not ego.neighbours:
         return None
-    size, radius = 640, 200
-    centre = size / 2
-    nodes = [{"x": centre, "y": centre, "label": pick_label(site, ego.center, lang),
-              "href": linker.href(ego.center), "centre": True, "lx": centre,
-              "ly": centre - 14, "anchor": "middle"}]
-    position = {ego.center: (centre, centre)}
+    width, height, radius = 820, 500, 200
+    cx, cy = width / 2, height / 2
+    nodes = [{"x": cx, "y": cy, "label": pick_label(site, ego.center, lang),
+              "href": linker.href(ego.center), "centre": True, "lx": cx,
+              "ly": cy - 14, "anchor": "middle"}]
+    position = {ego.center: (cx, cy)}
     for index, iri in enumerate(ego.neighbours):
         angle = 2 * math.pi * index / len(ego.neighbours) - math.pi / 2
         cos, sin = math.cos(angle), math.sin(angle)
-        x, y = centre + radius * cos, centre + radius * sin
+        x, y = cx + radius * cos, cy + radius * sin
         position[iri] = (x, y)
-        anchor = "start" if cos > 0.2 else "end" if cos < -0.2 else "middle"
+        anchor = "start" if cos >= 0 else "end"
         nodes.append({"x": round(x, 1), "y": round(y, 1), "label": pick_label(site, iri, lang),
                       "href": linker.href(iri), "centre": False,
                       "lx": round(x + 10 * cos, 1), "ly": round(y + 10 * sin + 4, 1),
@@ -218,7 +218,8 @@ def _ego_svg(ego: EgoNetwork, site: Site, lang: str, linker: Linker) -> dict[str
     slug = ego.center.rstrip("/").rsplit("/", 1)[-1]
     explorer = linker.path("explorer.html") + f"#focus={slug}&lang={lang}" \
         if ego.in_network else None
-    return {"size": size, "nodes": nodes, "edges": edges, "degree": ego.degree,
+    return {"width": width, "height": height, "nodes": nodes, "edges": edges,
+            "degree": ego.degree,
             "shown": len(ego.neighbours), "explorer": explorer}
 
 
