@@ -190,23 +190,37 @@ def term_value(term: object, site: Site, lang: str, linker: Linker) -> dict[str,
 
 
 def _ego_svg(ego: EgoNetwork, site: Site, lang: str, linker: Linker) -> dict[str, object] | None:
+    """The ring drawing of an organisation's links: labels outside the ring, anchored away
+    from the centre (so they do not overlap the lines or each other on the left/right)."""
     if not ego.neighbours:
         return None
-    size, radius = 560, 210
-    centre = size / 2
-    nodes = [{"x": centre, "y": centre, "label": pick_label(site, ego.center, lang),
-              "href": linker.href(ego.center), "centre": True}]
-    position = {ego.center: (centre, centre)}
+    width, height, radius = 820, 500, 200
+    cx, cy = width / 2, height / 2
+    nodes = [{"x": cx, "y": cy, "label": pick_label(site, ego.center, lang),
+              "href": linker.href(ego.center), "centre": True, "lx": cx,
+              "ly": cy - 14, "anchor": "middle"}]
+    position = {ego.center: (cx, cy)}
     for index, iri in enumerate(ego.neighbours):
-        angle = 2 * math.pi * index / len(ego.neighbours)
-        x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
+        angle = 2 * math.pi * index / len(ego.neighbours) - math.pi / 2
+        cos, sin = math.cos(angle), math.sin(angle)
+        x, y = cx + radius * cos, cy + radius * sin
         position[iri] = (x, y)
+        anchor = "start" if cos >= 0 else "end"
         nodes.append({"x": round(x, 1), "y": round(y, 1), "label": pick_label(site, iri, lang),
-                      "href": linker.href(iri), "centre": False})
+                      "href": linker.href(iri), "centre": False,
+                      "lx": round(x + 10 * cos, 1), "ly": round(y + 10 * sin + 4, 1),
+                      "anchor": anchor})
     edges = [{"x1": position[a][0], "y1": position[a][1], "x2": position[b][0],
-              "y2": position[b][1], "role": pick_label(site, role, lang) if role else ""}
+              "y2": position[b][1],
+              "role": (pick_label(site, role, lang) if role.startswith("http") else role)
+              if role else ""}
              for a, b, role in ego.edges if a in position and b in position]
-    return {"size": size, "nodes": nodes, "edges": edges}
+    slug = ego.center.rstrip("/").rsplit("/", 1)[-1]
+    explorer = linker.path("explorer.html") + f"#focus={slug}&lang={lang}" \
+        if ego.in_network else None
+    return {"width": width, "height": height, "nodes": nodes, "edges": edges,
+            "degree": ego.degree,
+            "shown": len(ego.neighbours), "explorer": explorer}
 
 
 INCOMING_PER_PROPERTY = 60

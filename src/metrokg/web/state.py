@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -19,7 +20,15 @@ from .linkeddata import rdf_bytes
 from .ontodoc import render_ontology
 from .pages import INCOMING_PER_PROPERTY, Linker, compact_json, embed_json, page_context, render
 from .policy import Limits
-from .resources import Site, describe, ego_network, load_site, pick_label, resource_triples
+from .resources import (
+    Site,
+    describe,
+    ego_from_network,
+    ego_network,
+    load_site,
+    pick_label,
+    resource_triples,
+)
 from .views import resource_page
 
 __all__ = ["Example", "Published", "load_examples", "load_published"]
@@ -64,6 +73,8 @@ class Published:
     ontology: Graph
     examples: tuple[Example, ...]
     version: str
+    network: Any = None
+    """The whole partnership network view (a NetworkX graph), when its queries are at hand."""
 
     @property
     def explorer(self) -> Path | None:
@@ -87,7 +98,18 @@ def load_published(output: Path, *, base: str, queries: Path | None = None) -> P
         except Exception as exc:  # rdflib raises many unrelated types on bad input
             raise StoreError(f"cannot read {ontology_file}: {exc}") from None
     return Published(output, base, store, load_site(store, base), tuple(list_dumps(output)),
-                     ontology, tuple(load_examples(queries)), package_version())
+                     ontology, tuple(load_examples(queries)), package_version(),
+                     _whole_network(store, queries))
+
+
+def _whole_network(store: ox.Store, queries: Path | None) -> Any:
+    """The partnership network of the whole graph (the explorer's and ``metrokg network``'s
+    edges), for the small drawing on organisation pages; ``None`` without its queries."""
+    if queries is None or not (queries / "network").is_dir():
+        return None
+    from ..network import View, load_projection, network_view
+
+    return network_view(load_projection(store, queries / "network"), View(), evidence=False)
 
 
 def prefixes(base: str) -> dict[str, str]:
@@ -113,7 +135,10 @@ def resource_html(pub: Published, iri: str, *, lang: str, linker: Linker,
     jsonld = rdf_bytes(resource_triples(description), "application/ld+json",
                        prefixes(pub.base)).decode()
     is_org = str(ORG.Organization) in pub.site.types.get(iri, ())
-    ego = ego_network(pub.store, iri) if is_org else None
+    ego = None
+    if is_org:
+        ego = (ego_from_network(pub.network, iri) if pub.network is not None else None) \
+            or ego_network(pub.store, iri)
     return resource_page(pub.store, pub.site, description, lang=lang, linker=linker,
                          jsonld=jsonld, ego=ego, alternates=alternates, page=page)
 
