@@ -7,6 +7,8 @@ base, records it in summary.json, and every reader of the build takes it from th
 
 from __future__ import annotations
 
+import re
+
 import json
 from pathlib import Path
 
@@ -82,3 +84,17 @@ def test_build_report_is_short_and_names_the_base(other: BuildResult) -> None:
     report = short_report(other)
     assert len(report.splitlines()) <= 8
     assert f"(base {OTHER})" in report and "validation: 0 violation(s)" in report
+
+
+def test_pages_work_under_a_second_base(other: BuildResult, other_paths: ProjectPaths) -> None:
+    # The vocabulary (def/) never moves with the base: a plan page under another base still
+    # finds its tree (the Metropolis report, 004: lines L1/L2/L3 with 17/27/21 deliverables).
+    from metrokg.web.pages import Linker
+    from metrokg.web.state import load_published, resource_html
+
+    pub = load_published(other.output, base=OTHER, queries=other_paths.queries)
+    html = resource_html(pub, OTHER + "id/plan/metropolis-action-plan-2018-2020", lang="en",
+                         linker=Linker(OTHER), alternates={})
+    assert html is not None
+    for line, count in (("L1", 17), ("L2", 27), ("L3", 21)):
+        assert re.search(rf">{line}</a>.*?Deliverable: <b>{count}</b>", html, re.S), line

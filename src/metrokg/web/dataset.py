@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..build import OUTPUT_FILES
-from ..namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDF, RDFS, VOID, bind_prefixes
+from ..namespaces import DCAT, DCTERMS, FOAF, MKG, PREFIXES, RDF, RDFS, VOID, bind_prefixes
 
 __all__ = ["DUMP_TYPES", "KEYWORDS", "LICENCE", "LINKSETS", "Dump", "data_date", "dataset_graph",
            "list_dumps"]
@@ -184,7 +184,7 @@ def dataset_graph(base: str, output: Path, dumps: list[Dump], *, version: str,
     g.add((ds, URIRef(str(DCAT) + "version"), Literal(version)))
     g.add((ds, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(version)))
     g.add((ds, VOID.uriSpace, Literal(base + "id/")))
-    g.add((ds, VOID.vocabulary, URIRef(base + "def/")))
+    g.add((ds, VOID.vocabulary, URIRef(str(MKG))))
     g.add((ds, VOID.sparqlEndpoint, URIRef(site + "sparql")))
     g.add((ds, VOID.exampleResource, URIRef(base + "id/org/amb")))
     g.add((ds, FOAF.homepage, URIRef(site)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from ..namespaces import MKG
 from .conneg import RDF_TYPES
 from .i18n import FALLBACK, UI
 from .pages import Linker, page_context, render
@@ -58,7 +59,7 @@ def _ref(ontology: Graph, term: URIRef, lang: str, linker: Linker) -> dict[str, 
 
 def render_ontology(ontology: Graph, base: str, *, lang: str, linker: Linker) -> str:
     """The ontology documentation page (``/def``)."""
-    vocab = base + "def/"
+    vocab = str(MKG)
     seen: set[URIRef] = set()
     sections: list[dict[str, object]] = []
     for key, types in _KINDS:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import ADMS, DCTERMS, RDF, SKOS
+from ..namespaces import ADMS, DCTERMS, MKG, RDF, SKOS
 
 __all__ = ["Branch", "Involved", "PlanTree", "StatedTotal", "code_key", "element_place", "plan_of",
            "plan_tree", "subtree_progress"]
@@ -135,13 +135,13 @@ def _one(store: ox.Store, subject: ox.NamedNode, predicate: str) -> ox.NamedNode
 
 def plan_of(store: ox.Store, iri: str, base: str) -> str | None:
     """The plan an element belongs to (``mkg:inPlan``), or ``None``."""
-    found = _one(store, _nn(iri), base + "def/inPlan")
+    found = _one(store, _nn(iri), str(MKG) + "inPlan")
     return found.value if isinstance(found, ox.NamedNode) else None
 
 
 def plan_tree(store: ox.Store, plan: str, base: str) -> PlanTree:
     """The elements of *plan* as a tree (one pass over the plan's elements)."""
-    mkg = base + "def/"
+    mkg = str(MKG)
     node = _nn(plan)
     elements: dict[str, dict[str, object]] = {}
     for quad in store.quads_for_pattern(None, _nn(mkg + "inPlan"), node, None):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import FOAF, ORG, SCHEMA, SKOS
+from ..namespaces import FOAF, MKG, ORG, SCHEMA, SKOS
 
 __all__ = ["Involvement", "Profile", "Tie", "profile"]
 
@@ -132,7 +132,7 @@ def _ties(store: ox.Store, iri: str, mine: str, theirs: str) -> list[Tie]:
 
 def profile(store: ox.Store, iri: str, base: str) -> Profile:
     """The profile of the organisation *iri* (cost: the quads around it)."""
-    mkg = base + "def/"
+    mkg = str(MKG)
     node = _nn(iri)
     names: dict[str, list[str]] = defaultdict(list)
     for predicate in (SKOS.prefLabel, SKOS.altLabel):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..namespaces import SKOS
+from ..namespaces import MKG, SKOS
 
 __all__ = ["SDG_SCHEME", "SdgHub", "sdg_hub", "used_sdgs"]
 
@@ -63,7 +63,7 @@ def sdg_hub(store: ox.Store, iri: str, base: str) -> SdgHub | None:
     targets = sorted({q.subject.value for q in store.quads_for_pattern(
         None, ox.NamedNode(str(SKOS.broader)), node, None) if isinstance(q.subject, ox.NamedNode)},
         key=_code_key)
-    mkg = base + "def/"
+    mkg = str(MKG)
     found: dict[str, list[tuple[str, str]]] = {}
     used: set[str] = set()
     for relation in _RELATIONS:
@@ -98,7 +98,7 @@ def used_sdgs(store: ox.Store, base: str) -> dict[str, int]:
     """Goals and targets the graph refers to, with how many statements refer to each, in
     code order (a goal is listed when only its targets are referred to, with 0)."""
     counts: Counter[str] = Counter()
-    mkg = base + "def/"
+    mkg = str(MKG)
     for relation in _RELATIONS:
         for quad in store.quads_for_pattern(None, ox.NamedNode(mkg + relation), None, None):
             if isinstance(quad.object, ox.NamedNode):

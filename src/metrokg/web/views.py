@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..namespaces import ORG, SKOS
+from ..namespaces import MKG, ORG, SKOS
 from .i18n import FALLBACK, UI
 from .pages import (
     Linker,
@@ -274,7 +274,7 @@ def resource_page(store: ox.Store, site: Site, description: Description, *, lang
     """The page of one resource, with the views that fit its kind above its statements."""
     iri = description.iri
     types = site.types.get(iri, ())
-    mkg = site.base + "def/"
+    mkg = str(MKG)
     notes = _Notes(site)
     extra: dict[str, object] = {"inline": _inline(store, site, description, lang, linker)}
     if mkg + "Plan" in types:
