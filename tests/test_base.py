@@ -7,9 +7,8 @@ base, records it in summary.json, and every reader of the build takes it from th
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 from pathlib import Path
 
 import expected_results
