@@ -3,8 +3,9 @@
 A path of n nodes has adjacency eigenvalues 2·cos(kπ/(n+1)) and leading eigenvector
 sin(kπ/(n+1))·(…), k = 1…n: the gap between the two largest shrinks as 1/n², and at
 n = 600 NetworkX's ``eigenvector_centrality_numpy`` (ARPACK, ``maxiter=50·n``) raises
-``ArpackNoConvergence`` on every try (at 208, on some random starts only): the error that
-stopped ``metrokg build`` at ``metrokg generate --scale 90``. The expected scores are the closed form, not a run.
+``ArpackNoConvergence`` on every try (at 208, on some random starts only): the error
+reported to stop ``metrokg build`` at ``metrokg generate --scale 90`` (exit 70). The
+expected scores are the closed form, not a run.
 """
 
 from __future__ import annotations
