@@ -94,8 +94,10 @@ def test_network_notebook_story(executed: dict[str, Any]) -> None:
     text = text_of(notebook)
     # brokers: + the PEMB Comissió Territorial (the Diputació's only link to the rest)
     assert re.search(r"\d+ organisations, \d+ links, \d+ communities, 6 brokers", text)
-    # network-most-central: the 36 municipalities link to the AMB and to the ajuntaments
-    assert re.search(r"0\s+id:org/amb\n1\s+id:org/ajuntaments-metropolitans", text)
+    # network-most-central (with its label column): the 36 municipalities link to the AMB
+    # and to the ajuntaments
+    assert re.search(r"0\s+id:org/amb\s+Àrea Metropolitana de Barcelona\s*\n"
+                     r"1\s+id:org/ajuntaments-metropolitans\s", text)
     assert len(images_of(notebook)) == 1  # the centrality chart
     frames = [o["data"]["text/html"] for c in notebook.cells for o in c.get("outputs", [])
               if "text/html" in o.get("data", {}) and "<iframe srcdoc=" in o["data"]["text/html"]]

@@ -1,9 +1,6 @@
 """Real clients nobody here wrote, against a real `metrokg serve`: SPARQLWrapper, a web
-page's CORS preflight, a linked-data client reading an organisation's RDF.
-
-The endpoint's CORS and union default graph belong to the endpoint branch: the tests that
-need them xfail, saying so, until it lands; then they run.
-"""
+page's CORS preflight, DESCRIBE over the default graph (the union of the named graphs),
+a linked-data client reading an organisation's RDF."""
 
 from __future__ import annotations
 
@@ -27,12 +24,6 @@ def url(built: object) -> str:
     return start("real", built.output, "--timeout", "5").url  # type: ignore[attr-defined]
 
 
-def _union_default_graph(url: str) -> bool:
-    response = httpx.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"},
-                         headers={"Accept": "application/sparql-results+json"}, timeout=10)
-    return response.status_code == 200 and response.json().get("boolean") is True
-
-
 def test_sparqlwrapper_reads_names(url: str) -> None:
     sparqlwrapper = pytest.importorskip("SPARQLWrapper")
     client = sparqlwrapper.SPARQLWrapper(url + "/sparql")
@@ -41,14 +32,12 @@ def test_sparqlwrapper_reads_names(url: str) -> None:
     client.setQuery("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
                     f"SELECT ?name WHERE {{ GRAPH ?g {{ <{AMB}> skos:prefLabel ?name }} }}")
     rows = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
-    assert {r["name"]["value"] for r in rows} == {"AMB"}
+    # Llei 31/2010: "de creació de l'Àrea Metropolitana de Barcelona (en endavant AMB)"
+    assert {r["name"]["value"] for r in rows} == {"Àrea Metropolitana de Barcelona"}
 
 
 def test_sparqlwrapper_on_the_default_graph(url: str) -> None:
     sparqlwrapper = pytest.importorskip("SPARQLWrapper")
-    if not _union_default_graph(url):
-        pytest.xfail("needs endpoint branch: the default graph is not yet the union of the "
-                     "named graphs")
     client = sparqlwrapper.SPARQLWrapper(url + "/sparql")
     client.setTimeout(10)
     client.setReturnFormat(sparqlwrapper.JSON)
@@ -63,8 +52,6 @@ def test_cors_preflight_from_a_web_page(url: str) -> None:
     preflight = httpx.options(url + "/sparql", headers={
         "Origin": origin, "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type"}, timeout=10)
-    if "access-control-allow-origin" not in preflight.headers:
-        pytest.xfail("needs endpoint branch: no CORS on /sparql yet")
     assert preflight.status_code in (200, 204)
     assert preflight.headers["access-control-allow-origin"] in ("*", origin)
     assert "POST" in preflight.headers.get("access-control-allow-methods", "").upper()
@@ -76,9 +63,6 @@ def test_cors_preflight_from_a_web_page(url: str) -> None:
 
 
 def test_describe_an_organisation_returns_its_memberships(url: str) -> None:
-    if not _union_default_graph(url):
-        pytest.xfail("needs endpoint branch: DESCRIBE reads the default graph, not yet the "
-                     "union of the named graphs")
     response = httpx.get(url + "/sparql", params={"query": f"DESCRIBE <{AMB}>"},
                          headers={"Accept": "text/turtle"}, timeout=10)
     assert response.status_code == 200

@@ -81,3 +81,43 @@ def test_search_finds_names_in_any_language(url: str) -> None:
     assert 'href="/id/org/metropolis?lang=en"' in page.text
     nothing = httpx.get(url + "/search", params={"q": "zzzz-no-such-name"}, timeout=10)
     assert "/id/org/" not in nothing.text.split("<main>", 1)[1]
+
+
+def _incoming_rows(html: str, group: str) -> list[str]:
+    import re
+
+    section = html.split('id="incoming"', 1)[1]
+    block = section.split(f'title="{group}">', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r"<li>(.*?)</li>", block)
+
+
+def test_incoming_links_are_paged(url: str) -> None:
+    """/def/Deliverable is the rdf:type of more deliverables than one page lists."""
+    first = httpx.get(url + "/def/Deliverable", params={"lang": "en"}, timeout=10).text
+    assert 'rel="next" href="/def/Deliverable?lang=en&amp;page=2"' in first
+    second = httpx.get(url + "/def/Deliverable", params={"lang": "en", "page": "2"},
+                       timeout=10).text
+    one, two = _incoming_rows(first, "rdf:type"), _incoming_rows(second, "rdf:type")
+    assert len(one) == 60 and two and not set(one) & set(two)
+    assert 'rel="prev"' in second
+    bad = httpx.get(url + "/def/Deliverable", params={"page": "0"}, timeout=10)
+    assert bad.status_code == 400
+
+
+def test_nary_links_are_shown_inline(url: str) -> None:
+    """The AMB's 36 memberships show their member municipality, not the node's slug."""
+    html = httpx.get(url + "/id/org/amb", params={"lang": "en"}, timeout=10).text
+    rows = _incoming_rows(html, "org:organization")
+    assert len(rows) == 36
+    assert all('class="nary"' in r for r in rows)
+    assert any(">Viladecans</a>" in r for r in rows)
+    assert ">amb</a>" not in "".join(rows)
+
+
+def test_partners_come_with_their_evidence(url: str) -> None:
+    """"L1M7 Que Metropolis contribuya activamente a la labor de CGLU y el Grupo de Trabajo
+    Global (Global Taskforce)": UCLG's page names the Global Taskforce as a partner in L1M7."""
+    html = httpx.get(url + "/id/org/uclg", params={"lang": "en"}, timeout=10).text
+    partners = html.split('<ul class="partners">', 1)[1].split("</ul>", 1)[0]
+    entry = next(li for li in partners.split("<li>") if "/id/org/global-taskforce?" in li)
+    assert ">L1M7</a>" in entry

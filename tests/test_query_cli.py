@@ -65,21 +65,22 @@ def test_param_accepts_a_full_iri(capsys: Capsys) -> None:
     code, out, _ = run(["member-count", "-p", "org=<https://w3id.org/metrokg/id/org/amb>",
                         "-f", "csv"], capsys)
     assert code == 0
-    assert out.splitlines()[1] == "https://w3id.org/metrokg/def/org-type/municipality,36"
+    assert out.splitlines()[1] == "https://w3id.org/metrokg/def/org-type/municipality,municipality,36"
 
 
 def test_csv_follows_sparql_csv(capsys: Capsys) -> None:
     code, out, _ = run(["status-by-plan", "--format", "csv"], capsys)
     assert code == 0
-    assert out.splitlines()[0] == "plan,status,elements"
+    assert out.splitlines()[0] == "plan,planLabel,status,statusLabel,elements"
     assert ("https://w3id.org/metrokg/id/plan/metropolis-action-plan-2018-2020,"
-            "https://w3id.org/metrokg/def/status/achieved,49") in out.splitlines()
+            "Plan de Acción 2018-2020,"
+            "https://w3id.org/metrokg/def/status/achieved,achieved,49") in out.splitlines()
 
 
 def test_tsv_writes_terms(capsys: Capsys) -> None:
     code, out, _ = run(["status-by-plan", "--format", "tsv"], capsys)
     assert code == 0
-    assert out.splitlines()[0] == "?plan\t?status\t?elements"
+    assert out.splitlines()[0] == "?plan\t?planLabel\t?status\t?statusLabel\t?elements"
     # SPARQL 1.1 TSV, section 4: xsd:integer may be written in Turtle's abbreviated form;
     # read it back with a TSV parser to compare the term itself
     rows = list(pyoxigraph.parse_query_results(out, pyoxigraph.QueryResultsFormat.TSV))
@@ -94,7 +95,7 @@ def test_json_is_sparql_results_json(capsys: Capsys) -> None:
     code, out, _ = run(["status-by-plan", "--format", "json"], capsys)
     assert code == 0
     data = json.loads(out)
-    assert data["head"]["vars"] == ["plan", "status", "elements"]
+    assert data["head"]["vars"] == ["plan", "planLabel", "status", "statusLabel", "elements"]
     counts = {b["status"]["value"].rsplit("/", 1)[1]: b["elements"]["value"]
               for b in data["results"]["bindings"]}
     assert counts == {"achieved": "49", "in-progress": "10", "not-developed": "6"}
@@ -103,8 +104,8 @@ def test_json_is_sparql_results_json(capsys: Capsys) -> None:
 def test_markdown_table(capsys: Capsys) -> None:
     code, out, _ = run(["status-by-action-line", "--format", "md"], capsys)
     assert code == 0
-    assert out.splitlines()[0] == "| line | status | elements |"
-    assert "| L3 | status:in-progress | 6 |" in out
+    assert out.splitlines()[0] == "| line | status | statusLabel | elements |"
+    assert "| L3 | status:in-progress | in progress | 6 |" in out
 
 
 def test_terminal_table_is_default(capsys: Capsys) -> None:

@@ -127,8 +127,9 @@ def test_parameters_bound_the_same_remotely(server: str, store: pyoxigraph.Store
                    endpoint=server + "/query")
     assert comparable(local) == comparable(remote)
     # the AMB plan names Metropolis in actions 1.1.5, 1.3.1 and 1.3.2 (source 001)
-    assert {("1.1.5",), ("1.3.1",), ("1.3.2",)} <= {(r[1].value,) for r in remote.rows
-                                                     if r[1] is not None}
+    code = list(remote.variables).index("code")  # after ?plan and its label column
+    assert {("1.1.5",), ("1.3.1",), ("1.3.2",)} <= {(r[code].value,) for r in remote.rows
+                                                     if r[code] is not None}
 
 
 def test_http_error_is_one_line(server: str) -> None:
@@ -140,7 +141,7 @@ def test_timeout_is_reported(server: str) -> None:
     # every quad paired with every quad (~10^8 pairs): far more than 0.05 s of work, and
     # bounded, so the server is free again soon after the client gives up
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?x ?y ?z } }"
-    with pytest.raises(QueryError, match="no (complete )?answer within"):
+    with pytest.raises(QueryError, match="no answer within"):
         query(heavy, endpoint=server + "/query", timeout=0.05)
 
 

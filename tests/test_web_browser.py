@@ -49,7 +49,9 @@ def test_resource_page_in_chromium(browser: object, url: str) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url + "/id/org/amb", wait_until="load")
-    assert page.locator("h1#title").inner_text().startswith("AMB")
+    # the name in its founding law, "Llei 31/2010 … de creació de l'Àrea Metropolitana de
+    # Barcelona (en endavant AMB)", with the acronym
+    assert page.locator("h1#title").inner_text() == "Àrea Metropolitana de Barcelona (AMB)"
     assert page.locator("#sources li").count() > 0
     assert page.locator("svg.ego circle").count() > 2
     page.locator(".langs a[hreflang=es]").click()
@@ -68,16 +70,18 @@ def test_query_page_runs_a_query(browser: object, url: str) -> None:
     requests: list[str] = []
     page = _page(browser, requests)
     page.goto(url + "/query", wait_until="load")
-    page.fill("#query", "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-                        "SELECT ?label WHERE { GRAPH ?g { <https://w3id.org/metrokg/id/org/amb> "
-                        "skos:prefLabel ?label } }")
+    page.locator(".CodeMirror").click()  # the SPARQL editor (vendored CodeMirror)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                       "SELECT ?label WHERE { GRAPH ?g { <https://w3id.org/metrokg/id/org/amb> "
+                       "skos:prefLabel ?label } }")
     page.click("#run")
     page.wait_for_selector("#result-table td", timeout=15_000)
     cells = page.locator("#result-table td").all_inner_texts()
-    assert any(c.startswith("AMB") for c in cells)
+    assert "Àrea Metropolitana de Barcelona" in cells
     if page.locator("#examples option").count() > 1:  # catalogue queries, when present
         page.select_option("#examples", index=1)
-        assert page.input_value("#query").strip()
+        assert page.locator(".CodeMirror-code").inner_text().strip()
         page.click("#run")
         expect = sync_api.expect  # polls without eval (the page's CSP forbids it)
         expect(page.locator("#status")).to_have_text(re.compile(r"^\d{3} "), timeout=15_000)
@@ -147,23 +151,36 @@ def test_sdg_11_page_lists_the_plans_serving_it(watched: tuple[object, list[str]
     # Metropolis's report: "hemos contribuido especialmente en ... 11. CIUDADES Y COMUNIDADES
     # SOSTENIBLES"; the Compromís Metropolità 2030 is aligned with SDG 11 through a mission.
     assert "Plan de Acción 2018-2020" in plans
+    how = page.locator("#plans li", has_text="Plan de Acción 2018-2020").inner_text()  # type: ignore[attr-defined]
+    assert how.endswith("Contribuye a")  # "hemos contribuido", not merely aligned
     assert "Plan de Acción 2018-2020" in page.locator("#contributes").inner_text()  # type: ignore[attr-defined]
     assert "Plan de Acción 2018-2020" not in page.locator("#aligned").inner_text()  # type: ignore[attr-defined]
     assert page.locator("a.un").get_attribute("href") == "http://metadata.un.org/sdg/11"  # type: ignore[attr-defined]
 
 
+# English UI words that are also Catalan (so they may show on a Catalan page)
+SAME_IN_CATALAN = {"bytes", "total", "elements", "Parts", "Element", "Plans", "Classes",
+                   "interval", "instant"}
+
+
 def _english_left(page: object) -> list[str]:
-    """UI strings of the English chrome that show on a page outside elements marked as
-    being in another language (data quoted in English carries ``lang="en"``)."""
+    """UI strings of the English chrome that show on a page outside data: elements marked
+    as in another language (data quoted in English carries ``lang="en"``) and the names
+    of things (links to their pages)."""
     from metrokg.web.i18n import TERMS, UI
 
-    text = page.locator("body").inner_text()  # type: ignore[attr-defined]
-    for other in page.locator("body [lang]:not([lang=ca])").all_inner_texts():  # type: ignore[attr-defined]
-        text = text.replace(other, " ")
-    strings = {v for k, v in UI["en"].items() if v != UI["ca"][k] and len(v) > 3
-               and "{" not in v}
-    strings |= {v["en"] for v in TERMS.values() if v["en"] != v["ca"] and len(v["en"]) > 3}
-    return sorted(s for s in strings if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", text))
+    text = page.evaluate("""() => {
+        const body = document.body.cloneNode(true);
+        // data: values in another language, names of things (links to /id/ and /sdg/ pages)
+        body.querySelectorAll("[lang]:not([lang=ca]), script, style, a[href^='/id/'], "
+                              + "a[href^='/sdg/']").forEach(e => e.remove());
+        return body.textContent;
+    }""")  # type: ignore[attr-defined]
+    strings = {v for v in UI["en"].values() if len(v) > 3 and "{" not in v}
+    strings |= {v["en"] for v in TERMS.values() if len(v["en"]) > 3}
+    strings -= SAME_IN_CATALAN
+    # whole words, not parts of CURIEs (unit:PERCENT)
+    return sorted(s for s in strings if re.search(rf"(?<![\w:]){re.escape(s)}(?![\w:])", text))
 
 
 def test_catalan_is_kept_through_four_clicks(watched: tuple[object, list[str], list[str]],
@@ -177,3 +194,39 @@ def test_catalan_is_kept_through_four_clicks(watched: tuple[object, list[str], l
         page.wait_for_load_state("load")  # type: ignore[attr-defined]
         assert page.locator("html").get_attribute("lang") == "ca", page.url  # type: ignore[attr-defined]
         assert _english_left(page) == [], page.url  # type: ignore[attr-defined]
+
+
+def test_query_workbench(watched: tuple[object, list[str], list[str]], url: str) -> None:
+    """Highlighting, a catalogue question's parameter form, permalink, filter, download."""
+    page, _, _ = watched
+    page.goto(url + "/query?lang=ca", wait_until="load")  # type: ignore[attr-defined]
+    names = page.locator("#examples option").all_inner_texts()  # type: ignore[attr-defined]
+    page.select_option("#examples", index=next(  # type: ignore[attr-defined]
+        i for i, n in enumerate(names) if n.startswith("memberships-of")))
+    assert page.locator(".CodeMirror .cm-keyword").count() > 0  # type: ignore[attr-defined]
+    field = page.locator("#params input[name=org]")  # type: ignore[attr-defined]
+    assert field.input_value() == "amb"  # the catalogue's default
+    field.fill("medcities")
+    code = page.locator(".CodeMirror-code").inner_text()  # type: ignore[attr-defined]
+    assert "VALUES ?org { <https://w3id.org/metrokg/id/org/medcities> }" in code
+    field.fill("amb> } ?x ?y { <z")  # not an id: refused, the query is left as it was
+    assert field.get_attribute("aria-invalid") == "true"
+    field.fill("amb")
+    assert "query=" in (page.locator("#permalink").get_attribute("href") or "")  # type: ignore[attr-defined]
+    page.click("#run")  # type: ignore[attr-defined]
+    page.wait_for_selector("#result-table td", timeout=15_000)  # type: ignore[attr-defined]
+    # REFERENCE-FACTS.md: the AMB is a member of Metropolis; local IRIs open local pages
+    links = page.locator("#result-table a").evaluate_all(  # type: ignore[attr-defined]
+        "as => as.map(a => a.getAttribute('href'))")
+    assert "/id/org/metropolis?lang=ca" in links
+    # the label column names the link (REFERENCE-FACTS.md: "Metropolis, World Association …")
+    assert page.locator("#result-table a[href='/id/org/metropolis?lang=ca']").first.inner_text(  # type: ignore[attr-defined]
+    ).startswith("Metropolis")
+    rows = page.locator("#result-table tr:not([hidden])").count()  # type: ignore[attr-defined]
+    page.fill("#filter", "metropolis")  # type: ignore[attr-defined]
+    assert 1 < page.locator("#result-table tr:not([hidden])").count() < rows  # type: ignore[attr-defined]
+    with page.expect_download() as download:  # type: ignore[attr-defined]
+        page.click("#csv")  # type: ignore[attr-defined]
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "role,roleLabel,organisation,organisationLabel,from"
+    assert "https://w3id.org/metrokg/id/org/metropolis" in text

@@ -1,7 +1,9 @@
 """The build: records → quads in one Oxigraph store → checks → outputs, atomically.
 
-Records map straight to quads in one pyoxigraph store (on disk, in the staging folder);
-validation, the network step, the summary and every dump read that store. Outputs are
+Records map straight to quads in one pyoxigraph store (in memory: reads are several
+times faster than on disk); validation, the network step, the summary and every dump
+read that store, and its sorted quads are written once more as the on-disk store
+published beside the dumps. Outputs are
 written to a fresh ``dist/.builds/staging-*`` folder, locked while the build runs, and
 published by renaming it to its content digest and swapping the ``dist/graph`` symlink
 in one rename, so a failed or interrupted build leaves the previous outputs and store
@@ -147,7 +149,7 @@ def build(paths: ProjectPaths, *, base: str = DEFAULT_BASE, progress: Progress =
     except OSError as exc:
         raise _unwritable(paths.dist, exc) from None
     try:
-        store = ox.Store(str(staging / STORE_DIR))
+        store = ox.Store()  # in memory while the build reads it; written to disk at the end
         assembled = assemble(paths, base=base, progress=progress, store=store, engine=engine)
         if strict and not assembled.validation.conforms:
             raise ValidationFailed(
@@ -161,8 +163,7 @@ def build(paths: ProjectPaths, *, base: str = DEFAULT_BASE, progress: Progress =
         progress("writing outputs")
         _write_outputs(assembled, summary, network.explorer_html, staging)
         validation = assembled.validation
-        store.flush()
-        del store, assembled  # closes the on-disk store before it is published
+        del store, assembled
         progress("publishing")
         final = _publish(staging, paths)
     except OSError as exc:
@@ -193,6 +194,7 @@ def _write_outputs(assembled: Assembled, summary: Summary, explorer: str, stagin
     quads = dumps.sorted_quads(store)
     dumps.write(quads, out("dataset_nquads"), ox.RdfFormat.N_QUADS, base=base)
     dumps.write(quads, out("dataset_trig"), ox.RdfFormat.TRIG, base=base)
+    _write_store(quads, staging / STORE_DIR)
     data = dumps.sorted_triples(quads, exclude=[provenance])
     del quads
     dumps.write(data, out("graph_turtle"), ox.RdfFormat.TURTLE, base=base)
@@ -214,6 +216,14 @@ def _write_outputs(assembled: Assembled, summary: Summary, explorer: str, stagin
     for key in OUTPUT_FILES:
         with open(out(key), "rb") as written:
             os.fsync(written.fileno())
+
+
+def _write_store(quads: list[ox.Quad], folder: Path) -> None:
+    """The on-disk store published beside the dumps, holding exactly their quads."""
+    disk = ox.Store(str(folder))
+    disk.bulk_extend(quads)
+    disk.flush()
+    del disk  # closes it before the folder is published
 
 
 def _lock(staging: Path) -> IO[str]:

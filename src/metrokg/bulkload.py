@@ -18,6 +18,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -110,43 +111,53 @@ def load_oxigraph(dump: Path, location: Path, *, scope: str | None = None,
     command = _tool("oxigraph", hint="pip install oxigraph (the extra `server`)")
     graphs, count = _scan(dump, CHUNK, None)
     prefix = _scope(graphs, scope)
-    location.mkdir(parents=True, exist_ok=True)
     where = f"oxigraph store {location}"
-    progress(f"deleting the graphs under {prefix} in {location}")
-    update = ("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
-              f"FILTER (STRSTARTS(STR(?g), {_sparql_string(prefix)})) }}")
-    _run([command, "update", "--location", str(location), "--update", update], where,
-         progress)
+    fresh = not location.is_dir() or not any(location.iterdir())
+    location.mkdir(parents=True, exist_ok=True)
+    pattern = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), {_sparql_string(prefix)}))"
+    # the delete is the slow part: skipped when there is nothing to delete (a first load)
+    ask = [command, "query", "--location", str(location), "--query", f"ASK {{ {pattern} }}",
+           "--results-format", "tsv"]
+    if not fresh and "true" in _run(ask, where, progress):
+        progress(f"deleting the graphs under {prefix} in {location}")
+        _run([command, "update", "--location", str(location), "--update",
+              f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {pattern} }}"], where, progress)
     progress(f"loading {count} quads from {dump}")
     _run([command, "load", "--location", str(location), "--file", str(dump)], where,
          progress)
     return PushResult(str(location), len(graphs), count, prefix)
 
 
-def _run(argv: list[str], where: str, progress: Callable[[str], None]) -> None:
-    """Run a store tool, passing its stderr lines on as progress while it runs."""
-    try:
-        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True, errors="replace")
-    except OSError as exc:
-        raise QueryError(f"{where}: cannot run {argv[0]}: {exc.strerror}") from None
-    assert process.stderr is not None
-    lines: list[str] = []
-    failed = False  # after "Error: …" comes a backtrace: kept from the progress lines
-    for raw in process.stderr:
-        line = raw.strip()
-        failed = failed or line.startswith("Error")
-        if line:
-            lines.append(line)
-            if not failed:
-                progress(line)
-    process.wait()
-    if process.returncode != 0:
-        errors = [line for line in lines if line.startswith("Error")]
-        detail = (errors or lines or [f"exit code {process.returncode}"])[0]
-        hint = " (is a server running on this folder? stop it first)" \
-            if "lock" in detail.lower() else ""
-        raise QueryError(f"{where}: {Path(argv[0]).name} {argv[1]} failed: {detail}{hint}")
+def _run(argv: list[str], where: str, progress: Callable[[str], None]) -> str:
+    """Run a store tool, passing its stderr lines on as progress while it runs; its stdout.
+
+    Its standard output goes to a temporary file (a pipe read after stderr could fill up).
+    """
+    with tempfile.TemporaryFile("w+") as out:
+        try:
+            process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
+                                       stderr=subprocess.PIPE, text=True, errors="replace")
+        except OSError as exc:
+            raise QueryError(f"{where}: cannot run {argv[0]}: {exc.strerror}") from None
+        assert process.stderr is not None
+        lines: list[str] = []
+        failed = False  # after "Error: …" comes a backtrace: kept from the progress lines
+        for raw in process.stderr:
+            line = raw.strip()
+            failed = failed or line.startswith("Error")
+            if line:
+                lines.append(line)
+                if not failed:
+                    progress(line)
+        process.wait()
+        if process.returncode != 0:
+            errors = [line for line in lines if line.startswith("Error")]
+            detail = (errors or lines or [f"exit code {process.returncode}"])[0]
+            hint = " (is a server running on this folder? stop it first)" \
+                if "lock" in detail.lower() else ""
+            raise QueryError(f"{where}: {Path(argv[0]).name} {argv[1]} failed: {detail}{hint}")
+        out.seek(0)
+        return out.read()
 
 
 def _sql_string(text: str) -> str:

@@ -25,6 +25,7 @@ import html
 import json
 import math
 import random
+import re
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from importlib import resources
@@ -39,14 +40,18 @@ from .network import KINDS, LANGUAGES
 from .nogc import paused
 
 __all__ = ["COLOUR_BY", "LIMIT", "OVERVIEW", "explorer_data", "explorer_html", "layout",
-           "pyvis_network"]
+           "pyvis_network", "pyvis_page"]
 
 COLOUR_BY = ("type", "community")
 VIS_VERSION = "9.1.2"
-OVERVIEW = 1500
-"""Above this many organisations the page opens on the community overview."""
-LIMIT = 120_000
-"""Above this many organisations no page is written (it would not open in a browser)."""
+OVERVIEW = 250
+"""Above this many organisations the page opens on the community overview: measured
+(scripts/bench_explorer.py), a whole force drawing of 250 organisations with mean degree 8
+already has over 90 % of its nodes on top of others; the real graph (84) has none."""
+LIMIT = 60_000
+"""Above this many organisations no page is written: the 50,000-organisation page is 36 MB
+and opens in ~2 s, but its JSON alone grows past what a phone's browser holds (measured in
+docs/benchmarks.md); a view that large belongs in Gephi (the GEXF of ``metrokg network``)."""
 SPACING = 40.0
 """Mean distance, in page pixels, between neighbouring nodes of the precomputed layout."""
 
@@ -160,11 +165,29 @@ def layout(graph: nx.Graph, analysis: Analysis, *, seed: int = 7,
     meta.add_nodes_from(sorted(members))
     meta.add_edges_from(between)
     radius = {c: SPACING * 0.6 * math.sqrt(len(m)) for c, m in members.items()}
-    centres = {int(c): xy for c, xy in _fr(meta, seed, iterations).items()}  # type: ignore[call-overload]
-    need = _spread(centres, radius)
+    main = max(nx.connected_components(meta), key=lambda c: (sum(len(members[x]) for x in c),
+                                                            -min(c)))
+    raw = _fr(meta.subgraph(main), seed, iterations)
+    need = _spread({int(c): xy for c, xy in raw.items()}, radius)  # type: ignore[call-overload]
+    centres = {int(c): (x * need * 1.1, y * need * 1.1)  # type: ignore[call-overload]
+               for c, (x, y) in raw.items()}
+    # communities unlinked to the main group (isolated organisations …) go in rows below it,
+    # rather than being flung far out by the force layout
+    rest = sorted((c for c in members if c not in main), key=lambda c: (-len(members[c]), c))
+    if rest:
+        left = min(x - radius[c] for c, (x, _) in centres.items())
+        right = max(x + radius[c] for c, (x, _) in centres.items())
+        y = max(y + radius[c] for c, (_, y) in centres.items()) + 3 * SPACING
+        x, row = left, 0.0
+        for c in rest:
+            r = radius[c]
+            if x + 2 * r > right and x > left:
+                x, y, row = left, y + row + SPACING, 0.0
+            centres[c] = (x + r, y + r)
+            x, row = x + 2 * r + SPACING, max(row, 2 * r)
     out: dict[str, tuple[float, float]] = {}
     for c, group in members.items():
-        cx, cy = centres[c][0] * need * 1.1, centres[c][1] * need * 1.1
+        cx, cy = centres[c]
         local = _fr(undirected.subgraph(group), seed + c, iterations or 200, small=False)
         if len(local) > 1:
             xs = [x for x, _ in local.values()]
@@ -452,3 +475,18 @@ def pyvis_network(graph: nx.Graph, analysis: Analysis | None = None, *, lang: st
                           "title": f"{kinds} (weight {attrs.get('weight', 1)})",
                           **({"arrows": "to"} if graph.is_directed() else {})})
     return net
+
+
+_BOOTSTRAP = re.compile(r"<(?:link|script)\b[^>]*bootstrap[^>]*>(?:\s*</script>)?", re.IGNORECASE)
+
+
+def pyvis_page(net: Any) -> str:
+    """*net*'s pyvis page, offline: pyvis's template loads Bootstrap from a CDN (for its
+    optional menus) even with ``cdn_resources="in_line"``; those two tags are dropped.
+
+    >>> from pyvis.network import Network
+    >>> page = pyvis_page(Network(cdn_resources="in_line"))
+    >>> "bootstrap" in page.lower(), "vis-network" in page
+    (False, True)
+    """
+    return _BOOTSTRAP.sub("", str(net.generate_html()))

@@ -11,6 +11,7 @@ seconds, then kills it; a child that dies (the engine crashed, memory ran out) i
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import signal
 import sys
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from .errors import MetrokgError, QueryError, StoreError
 
-__all__ = ["Answer", "oxigraph_reading", "run_isolated"]
+__all__ = ["Answer", "parse_isolated", "run_isolated"]
 
 Answer = tuple[str, object]
 """``("ask", bool)``, ``("select", tsv_bytes)`` or ``("graph", ntriples_bytes)``."""
@@ -97,50 +98,85 @@ def run_isolated(output: Path, text: str, *, name: str, timeout: float,
     return kind, value
 
 
-def _reader(conn: Connection, text: str) -> None:  # pragma: no cover - child process
-    from .isolation import isolate
-
-    if isolate() == "none":  # never evaluate a stranger's text with the network open
-        conn.send(("unknown", ""))
-        return
+def _oxigraph_reading(text: str) -> tuple[str, str]:  # pragma: no cover - child process
     import pyoxigraph as ox
 
     try:
         result = ox.Store().query(text)
     except SyntaxError as exc:
-        conn.send(("syntax", str(exc)))
-        return
+        return "syntax", str(exc)
     except Exception:  # it parsed; evaluating on an empty store failed (SERVICE…)
-        conn.send(("unknown", ""))
-        return
-    form = ("ask" if isinstance(result, ox.QueryBoolean) else
-            "graph" if isinstance(result, ox.QueryTriples) else "select")
-    conn.send(("form", form))
+        return "unknown", ""
+    return "form", ("ask" if isinstance(result, ox.QueryBoolean) else
+                    "graph" if isinstance(result, ox.QueryTriples) else "select")
 
 
-def oxigraph_reading(text: str, timeout: float = 10.0) -> tuple[str, str]:
-    """How Oxigraph's own parser reads *text*, learnt without any network access.
+def _parser(conn: Connection, text: str) -> None:  # pragma: no cover - child process
+    from .isolation import isolate
+    from .queryparse import QueryRefused, parse_query
 
-    Returns ``("syntax", message)`` (Oxigraph's message, with line and column),
-    ``("form", "select" | "ask" | "graph")`` or ``("unknown", "")`` (no isolation here,
-    a crash, or no answer in time). The text is evaluated on an empty store in a child
-    process that cannot open sockets, so nothing it holds can reach anything.
+    isolated = isolate() != "none"
+    try:
+        conn.send(("shape", parse_query(text)))
+    except QueryRefused as exc:
+        reading = ("unknown", "")
+        if exc.kind in ("syntax", "depth") and isolated:  # never evaluate with the network on
+            reading = _oxigraph_reading(text)
+        conn.send(("refused", (exc.kind, exc.message, reading)))
+
+
+_WARM = (
+    "PREFIX x: <urn:x:> SELECT DISTINCT ?s (COUNT(?o) AS ?n) WHERE { VALUES ?v { 1 \"a\"@en } "
+    "GRAPH ?g { ?s x:p/x:q* ?o OPTIONAL { ?o a ?t } } FILTER(STRSTARTS(STR(?s), \"u\") && "
+    "?v != 2) BIND(IF(BOUND(?t), 1, 0) AS ?b) { SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 } "
+    "MINUS { ?s x:r ?z } } GROUP BY ?s HAVING (COUNT(?o) > 0) ORDER BY DESC(?n) LIMIT 5",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { ?o ?p ?s } }",
+    "ASK { ?s ?p ?o }", "DESCRIBE <urn:x>",
+)
+
+
+@functools.cache
+def _warm_parser() -> None:
+    """Import rdflib's SPARQL grammar and let pyparsing prepare it (~0.1 s on first use)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    for text in _WARM:  # our own constant texts, never a caller's
+        parseQuery(text)
+
+
+def parse_isolated(text: str, *, name: str, timeout: float) -> tuple[str, object]:
+    """Parse *text* in a child process cut off the network, within *timeout* seconds.
+
+    Returns ``("shape", QueryShape)`` or ``("refused", (kind, message, reading))`` where
+    *reading* is how Oxigraph's own parser reads a text rdflib refused as a syntax error
+    (``("syntax", message)``, ``("form", "select" | "ask" | "graph")`` or
+    ``("unknown", "")``), learnt on an empty store in that network-less child.
+
+    Raises:
+        QueryError: parsing took longer than *timeout* or crashed the parser.
     """
-    ctx = (multiprocessing.get_context("fork") if sys.platform.startswith("linux")
-           else multiprocessing.get_context("spawn"))
+    if sys.platform.startswith("linux"):
+        _warm_parser()  # once, in this process: every forked child inherits it ready
+        ctx = multiprocessing.get_context("fork")
+    else:  # pragma: no cover - spawn imports it in the child
+        ctx = multiprocessing.get_context("spawn")  # type: ignore[assignment]
     parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_reader, args=(child, text), daemon=True)
+    process = ctx.Process(target=_parser, args=(child, text), name="metrokg-parse",
+                          daemon=True)
     process.start()
     child.close()
     try:
-        if parent.poll(timeout):
+        if not parent.poll(timeout):
+            raise QueryError(f"{name}: parsing took longer than {timeout:g} s (the query is "
+                             "too long or too complex)")
+        try:
             kind, value = parent.recv()
-            return str(kind), str(value)
-    except (EOFError, OSError):
-        pass
+        except (EOFError, OSError):
+            raise QueryError(f"{name}: the SPARQL parser crashed on this text (too long or "
+                             "too deeply nested)") from None
     finally:
         if process.is_alive():
             process.kill()
         process.join(5)
         parent.close()
-    return "unknown", ""
+    return str(kind), value

@@ -38,7 +38,7 @@ def add_network_analysis(store: ox.Store, paths: ProjectPaths, *, base: str) -> 
     date = analysis_date([paths.documents, paths.sources, paths.data, paths.ontology,
                           paths.sdg_kos, paths.queries / "network"])
     # analysis.to_rdf writes an rdflib dataset (a few quads per organisation): carried over
-    store.extend(list(quads_from_dataset(to_rdf(analysis, base=base, date=date))))
+    store.bulk_extend(list(quads_from_dataset(to_rdf(analysis, base=base, date=date))))
     plans = {p: label_of(projection.elements[p].names, p, "en") for p in projection.plans()}
     html = explorer_html(graph, analysis, title="metrokg — partnership network", plans=plans)
     return NetworkStep(analysis, html)

@@ -10,6 +10,7 @@ Used by ``metrokg query`` (:func:`metrokg.sparql.prepare`) and the endpoint's po
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -122,6 +123,12 @@ def _walk_names(tree: object) -> list[tuple[str, object]]:
     return found
 
 
+_PARSE_RECURSION = 20_000
+"""Python frames rdflib's parser may use: a catalogue query with eleven nested REPLACE
+calls needs about 900, more than is left under the default limit of 1000 when the
+caller's own stack is deep. Bracket nesting is capped before parsing (32 on the
+endpoint, 64 in the CLI), so the parser never goes near this."""
+
 _FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE",
           "AskQuery": "ASK"}
 
@@ -141,6 +148,8 @@ def parse_query(text: str) -> QueryShape:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _PARSE_RECURSION))  # pyparsing recurses per operator
     try:
         tree = parseQuery(text)
     except RecursionError:
@@ -155,6 +164,8 @@ def parse_query(text: str) -> QueryShape:
                                      "and DESCRIBE queries are run") from None
     except (ValueError, TypeError, KeyError) as exc:  # rdflib's parse actions raise these
         raise QueryRefused("syntax", str(exc)) from None
+    finally:
+        sys.setrecursionlimit(limit)
     names = _walk_names(tree)
     form = next((name for name, _ in names if name in _FORMS), None)
     if form is None:  # pragma: no cover - parseQuery only returns the four forms

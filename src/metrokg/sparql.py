@@ -30,7 +30,7 @@ import pyoxigraph
 from .catalogue import CatalogueEntry, bind, find, load_catalogue
 from .errors import QueryError
 from .paths import ProjectPaths, default_paths
-from .queryparse import QueryRefused, QueryShape, decode_escapes, nesting_depth, parse_query
+from .queryparse import QueryRefused, QueryShape, decode_escapes, nesting_depth
 
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
@@ -143,12 +143,17 @@ QueryResult = SelectResult | AskResult | GraphResult
 
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_MIN_PARSE_SECONDS = 10.0
+"""Parsing gets at least this long whatever the query's own timeout (starting the parser's
+process alone takes a fraction of a second)."""
+
 _MAX_DEPTH = 64
 """Bracket nesting a query may have (Oxigraph's parser recurses: 5000 levels crash it)."""
 
 
 def prepare(name_or_text: str | Path, *, params: Mapping[str, str] | None = None,
-            paths: ProjectPaths | None = None) -> PreparedQuery:
+            paths: ProjectPaths | None = None,
+            timeout: float = DEFAULT_TIMEOUT) -> PreparedQuery:
     """Resolve a catalogue name, ``.rq`` path or inline text; bind parameters; parse it.
 
     A string that looks like a name (no spaces or braces) is a catalogue id; one ending
@@ -175,7 +180,7 @@ def prepare(name_or_text: str | Path, *, params: Mapping[str, str] | None = None
                              "(put the value in the query's VALUES block)")
         text, name = text_in, "<inline>"
     text = _decoded(text, name)
-    shape = _shape(text, name)
+    shape = _shape(text, name, max(timeout, _MIN_PARSE_SECONDS))
     return PreparedQuery(text, name, _FORMS[shape.form], entry, shape.service)
 
 
@@ -191,26 +196,30 @@ def _decoded(text: str, name: str) -> str:
     return text
 
 
-def _shape(text: str, name: str) -> QueryShape:
-    """Parse *text* (never run it with network access): syntax errors and updates refused.
+def _shape(text: str, name: str, timeout: float) -> QueryShape:
+    """Parse *text* — never run it with network access — within *timeout* seconds.
 
-    rdflib's parser decides (it never evaluates anything). When it refuses the syntax,
-    Oxigraph's parser is asked too, in a child process cut off the network
-    (:func:`metrokg.localrun.oxigraph_reading`): its message locates the error better,
-    and a query only Oxigraph reads (newer syntax) is still accepted.
+    rdflib's parser decides, in a child process cut off the network
+    (:func:`metrokg.localrun.parse_isolated`: a hostile text that makes the parser slow
+    or crash stops that child, not the caller). When rdflib refuses the syntax,
+    Oxigraph's parser is asked too, in the same child: its message locates the error
+    better, and a query only Oxigraph reads (newer syntax) is still accepted.
     """
-    try:
-        return parse_query(text)
-    except QueryRefused as exc:
-        if exc.kind != "syntax":
-            raise QueryError(f"{name}: {exc.message}") from None
-        rdflib_message = exc.message
-    from .localrun import oxigraph_reading
+    from .localrun import parse_isolated
 
-    kind, value = oxigraph_reading(text)
-    if kind == "form":  # service unknown: a local run is cut off the network anyway
-        return QueryShape({"select": "SELECT", "ask": "ASK"}.get(value, "CONSTRUCT"))
-    message = value if kind == "syntax" else rdflib_message
+    kind, value = parse_isolated(text, name=name, timeout=timeout)
+    if kind == "shape":
+        assert isinstance(value, QueryShape)
+        return value
+    assert isinstance(value, tuple)
+    refused, message, (reading, detail) = (str(value[0]), str(value[1]),
+                                           (str(value[2][0]), str(value[2][1])))
+    if refused not in ("syntax", "depth"):
+        raise QueryError(f"{name}: {message}")
+    if reading == "form":  # service unknown: a local run is cut off the network anyway
+        return QueryShape({"select": "SELECT", "ask": "ASK"}.get(detail, "CONSTRUCT"))
+    if reading == "syntax":
+        message = detail
     match = (re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL) or
              re.match(r"line (\d+), column (\d+): (.*)", message, re.DOTALL))
     if match:
@@ -292,7 +301,7 @@ def query(name_or_text: str | Path, *, params: Mapping[str, str] | None = None,
         QueryError: unknown name, bad parameter, syntax error, endpoint failure.
         StoreError: no built dataset (run ``metrokg build``).
     """
-    prepared = prepare(name_or_text, params=params, paths=paths)
+    prepared = prepare(name_or_text, params=params, paths=paths, timeout=timeout)
     return run(prepared, store=store, endpoint=endpoint, timeout=timeout, paths=paths,
                allow_service=allow_service, max_bytes=max_bytes)
 

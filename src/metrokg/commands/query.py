@@ -90,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--timeout", f"{args.timeout} is not a positive number of seconds")
     if not (0 < args.max_answer < math.inf):
         raise InputError("--max-answer", f"{args.max_answer} is not a positive size in MiB")
-    prepared = prepare(args.query, params=_params(args.param), paths=paths)
+    prepared = prepare(args.query, params=_params(args.param), paths=paths,
+                       timeout=args.timeout)
     result = run_prepared(prepared, endpoint=args.endpoint, timeout=args.timeout, paths=paths,
                           allow_service=args.allow_service,
                           max_bytes=int(args.max_answer * 2**20))

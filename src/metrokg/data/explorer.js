@@ -252,13 +252,44 @@
   function groupLabel(g) { return state.colour === "community" ? t("communityOf", { c: g }) : typeName(g); }
   let styleOf = new Map();
   function restyleGroups(indices) {
+    // colours follow the group's size in the whole view, so a group keeps its colour
+    // through every filter and focus; the legend counts what is drawn
+    const total = new Map();
+    for (const n of data.nodes) { const g = groupOf(n); total.set(g, (total.get(g) || 0) + 1); }
+    const order = [...total.keys()].sort((a, b) => total.get(b) - total.get(a) || String(a).localeCompare(String(b)));
     const counts = new Map();
     for (const i of indices) { const g = groupOf(data.nodes[i]); counts.set(g, (counts.get(g) || 0) + 1); }
-    const order = [...counts.keys()].sort((a, b) => counts.get(b) - counts.get(a) || String(a).localeCompare(String(b)));
     styleOf = new Map();
-    order.forEach((g, k) => styleOf.set(g, k < PALETTE.length * SHAPES.length
-      ? { colour: PALETTE[k % PALETTE.length], shape: SHAPES[Math.floor(k / PALETTE.length)], count: counts.get(g) }
-      : { colour: OTHER, shape: "dot", count: counts.get(g), other: true }));
+    order.forEach((g, k) => {
+      if (!counts.has(g)) return;
+      styleOf.set(g, k < PALETTE.length * SHAPES.length
+        ? { colour: PALETTE[k % PALETTE.length], shape: SHAPES[Math.floor(k / PALETTE.length)], count: counts.get(g) }
+        : { colour: OTHER, shape: "dot", count: counts.get(g), other: true });
+    });
+  }
+  function rings(focus, ego) {
+    // the ego network on rings: the focus in the centre, each step further out on its own
+    // ring, neighbours in the order of their angle in the whole layout
+    const depth = new Map([[focus.i, 0]]);
+    let frontier = [focus.i];
+    for (let d = 1; d <= state.depth; d++) {
+      const next = [];
+      for (const v of frontier) for (const id of adj[v]) {
+        const e = data.edges[id], w = e.s === v ? e.t : e.s;
+        if (ego.has(w) && !depth.has(w)) { depth.set(w, d); next.push(w); }
+      }
+      frontier = next;
+    }
+    const out = new Map([[focus.i, [0, 0]]]);
+    for (let d = 1; d <= state.depth; d++) {
+      const ring = [...depth].filter(([, k]) => k === d).map(([v]) => v);
+      ring.sort((a, b) => Math.atan2(data.nodes[a].y - focus.y, data.nodes[a].x - focus.x) -
+                          Math.atan2(data.nodes[b].y - focus.y, data.nodes[b].x - focus.x));
+      const r = Math.max(220 * d, ring.length * 70 / (2 * Math.PI));
+      ring.forEach((v, k) => { const a = 2 * Math.PI * k / ring.length;
+        out.set(v, [r * Math.cos(a) * (d === 1 ? 1 : 1.1), r * Math.sin(a)]); });
+    }
+    return out;
   }
   function sizer() {
     let max = 0;
@@ -311,7 +342,7 @@
         const com = communities.get(c), top = data.nodes[com.top];
         const r = Math.max(10, com.r * Math.sqrt(k / com.members.length));  // the area its members fill
         dNodes.set("c:" + c, { id: "c:" + c, community: c, count: k,
-          label: name(top) + " +" + (k - 1), x: com.x, y: com.y, shape: "dot", size: r,
+          label: k > 1 ? name(top) + " +" + (k - 1) : "", x: com.x, y: com.y, shape: "dot", size: r,
           color: { background: "#dce6f0", border: "#2b5d8a" }, borderWidth: 2,
           font: { size: font } });
       }
@@ -339,9 +370,11 @@
     const ranked = drawnOrgs.map((i) => size(data.nodes[i])).sort((a, b) => b - a);
     const labelAll = drawnOrgs.length <= 60;
     const cut = ranked[Math.min(ranked.length, LABELLED) - 1] || 0;
+    const placed = focus ? rings(focus, shown) : null;
     for (const i of drawnOrgs) {
       const n = data.nodes[i], st = styleOf.get(groupOf(n)), s = size(n);
-      dNodes.set("n:" + i, { id: "n:" + i, org: i, label: name(n), x: n.x, y: n.y, size: s,
+      const [x, y] = placed && placed.has(i) ? placed.get(i) : [n.x, n.y];
+      dNodes.set("n:" + i, { id: "n:" + i, org: i, label: name(n), x: x, y: y, size: s,
         shape: st.shape, color: { background: st.colour, border: focus && focus.i === i ? "#000000" : "#333333" },
         borderWidth: focus && focus.i === i ? 4 : 1,
         font: { size: labelAll || s >= cut ? 13 : 0 } });

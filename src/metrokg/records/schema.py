@@ -4,10 +4,11 @@ required. The same table checks every record and prints graph/README.md's field 
 
 Adding a field to a kind is one line in its ``Kind(...)`` below, e.g.::
 
-    F("reading", Enum(("printed", "ocr-variant", "inferred", "identified")),
-      "how the statement was read"),
+    F("status_date", Date(), "when the status was reported"),
 
-The mapping step receives it in ``Record.fields`` like every other field.
+The mapping step receives it in ``Record.fields`` like every other field. A field every
+record may carry goes in ``SOURCE`` instead (as ``reading`` does); source fields are not in
+``Record.fields``: ``read._sourced`` hands them to ``Record`` attributes.
 """
 
 from __future__ import annotations

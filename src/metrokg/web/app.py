@@ -246,8 +246,13 @@ class _App:
                 return self._refuse(request, 406, f"<{iri}> is available as {', '.join(_RDF_OFFERS)}")
         if media == "text/html":
             alternates = {m: f"/{path}.{s}" for m, s in RDF_TYPES.items()}
+            page = request.query_params.get("page", "1")
+            if not page.isdigit() or not 1 <= int(page) <= 1000:
+                return self._refuse(request, 400, f"page {page[:20]!r} is not a page number "
+                                                  "(1 to 1000)")
             body = await run_in_threadpool(resource_html, pub, iri, lang=self._lang(request),
-                                           linker=self._linker(request), alternates=alternates)
+                                           linker=self._linker(request), alternates=alternates,
+                                           page=int(page))
             assert body is not None
             return self._html(body)
         data = await run_in_threadpool(resource_rdf, pub, iri, media)

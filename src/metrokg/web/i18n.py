@@ -13,6 +13,9 @@ FALLBACK = {"ca": ("ca", "es", "en"), "es": ("es", "ca", "en"), "en": ("en", "es
 
 UI: dict[str, dict[str, str]] = {
     "en": {
+        "partners": "Partners in the same actions",
+        "version_iri": "Version IRI", "prefix": "Preferred prefix",
+        "namespace": "Namespace",
         "object_properties": "Object properties", "datatype_properties": "Datatype properties",
         "other_properties": "Annotation and other properties", "concepts": "Concepts",
         "static_copy": "This is a static copy: there is no endpoint here. Run metrokg serve, or load "
@@ -20,7 +23,11 @@ UI: dict[str, dict[str, str]] = {
         "file": "file", "media_type": "media type", "bytes": "bytes",
         "data_licence": "Data licence: CC BY 4.0; code: MIT.",
         "statements": "Statements", "incoming": "Linked from", "sources": "Sources",
-        "network": "Partnership network", "measures": "Network measures",
+        "network": "Partnership network",
+        "ego_degree": "Linked to {n} organisations in the partnership network.",
+        "ego_shown": "The {n} first are drawn.",
+        "open_in_explorer": "Open in the network explorer",
+        "measures": "Network measures",
         "content": "Statements in this graph", "data": "Data", "query": "Query",
         "dataset": "Dataset", "ontology": "Ontology", "more": "more not shown",
         "home": "Home", "search": "Search", "search_placeholder": "Name in any language",
@@ -68,6 +75,9 @@ UI: dict[str, dict[str, str]] = {
         "subclass_of": "Subclass of", "definition": "Definition", "choose": "Choose…",
     },
     "ca": {
+        "partners": "Socis a les mateixes actuacions",
+        "version_iri": "IRI de la versió", "prefix": "Prefix preferit",
+        "namespace": "Espai de noms",
         "object_properties": "Propietats d'objecte", "datatype_properties": "Propietats de dades",
         "other_properties": "Propietats d'anotació i altres", "concepts": "Conceptes",
         "static_copy": "Això és una còpia estàtica: aquí no hi ha punt d'accés. Executeu metrokg serve, "
@@ -75,7 +85,11 @@ UI: dict[str, dict[str, str]] = {
         "file": "fitxer", "media_type": "tipus de mitjà", "bytes": "bytes",
         "data_licence": "Llicència de les dades: CC BY 4.0; codi: MIT.",
         "statements": "Afirmacions", "incoming": "Enllaçat des de", "sources": "Fonts",
-        "network": "Xarxa de col·laboració", "measures": "Mesures de xarxa",
+        "network": "Xarxa de col·laboració",
+        "ego_degree": "Vinculada a {n} organitzacions a la xarxa de col·laboració.",
+        "ego_shown": "Es dibuixen les {n} primeres.",
+        "open_in_explorer": "Obre a l'explorador de la xarxa",
+        "measures": "Mesures de xarxa",
         "content": "Afirmacions d'aquest graf", "data": "Dades", "query": "Consulta",
         "dataset": "Conjunt de dades", "ontology": "Ontologia", "more": "més no mostrats",
         "home": "Inici", "search": "Cerca", "search_placeholder": "Nom en qualsevol llengua",
@@ -124,6 +138,9 @@ UI: dict[str, dict[str, str]] = {
         "subclass_of": "Subclasse de", "definition": "Definició", "choose": "Trieu…",
     },
     "es": {
+        "partners": "Socios en las mismas acciones",
+        "version_iri": "IRI de la versión", "prefix": "Prefijo preferido",
+        "namespace": "Espacio de nombres",
         "object_properties": "Propiedades de objeto", "datatype_properties": "Propiedades de datos",
         "other_properties": "Propiedades de anotación y otras", "concepts": "Conceptos",
         "static_copy": "Esto es una copia estática: aquí no hay punto de acceso. Ejecute metrokg serve, "
@@ -131,7 +148,11 @@ UI: dict[str, dict[str, str]] = {
         "file": "fichero", "media_type": "tipo de medio", "bytes": "bytes",
         "data_licence": "Licencia de los datos: CC BY 4.0; código: MIT.",
         "statements": "Afirmaciones", "incoming": "Enlazado desde", "sources": "Fuentes",
-        "network": "Red de colaboración", "measures": "Medidas de red",
+        "network": "Red de colaboración",
+        "ego_degree": "Vinculada a {n} organizaciones en la red de colaboración.",
+        "ego_shown": "Se dibujan las {n} primeras.",
+        "open_in_explorer": "Abrir en el explorador de la red",
+        "measures": "Medidas de red",
         "content": "Afirmaciones de este grafo", "data": "Datos", "query": "Consulta",
         "dataset": "Conjunto de datos", "ontology": "Ontología", "more": "más no mostrados",
         "home": "Inicio", "search": "Búsqueda", "search_placeholder": "Nombre en cualquier lengua",

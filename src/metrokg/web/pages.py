@@ -170,7 +170,7 @@ def page_context(lang: str, linker: Linker, title: str, path: str) -> dict[str, 
     }
 
 
-def _value(term: object, site: Site, lang: str, linker: Linker) -> dict[str, object]:
+def term_value(term: object, site: Site, lang: str, linker: Linker) -> dict[str, object]:
     if isinstance(term, ox.NamedNode):
         if site.is_local(term.value) or term.value in site.labels:
             label = label_of(site, term.value, lang)
@@ -190,37 +190,53 @@ def _value(term: object, site: Site, lang: str, linker: Linker) -> dict[str, obj
 
 
 def _ego_svg(ego: EgoNetwork, site: Site, lang: str, linker: Linker) -> dict[str, object] | None:
+    """The ring drawing of an organisation's links: labels outside the ring, anchored away
+    from the centre (so they do not overlap the lines or each other on the left/right)."""
     if not ego.neighbours:
         return None
-    size, radius = 560, 210
-    centre = size / 2
-    nodes = [{"x": centre, "y": centre, "label": pick_label(site, ego.center, lang),
-              "href": linker.href(ego.center), "centre": True}]
-    position = {ego.center: (centre, centre)}
+    width, height, radius = 820, 500, 200
+    cx, cy = width / 2, height / 2
+    nodes = [{"x": cx, "y": cy, "label": pick_label(site, ego.center, lang),
+              "href": linker.href(ego.center), "centre": True, "lx": cx,
+              "ly": cy - 14, "anchor": "middle"}]
+    position = {ego.center: (cx, cy)}
     for index, iri in enumerate(ego.neighbours):
-        angle = 2 * math.pi * index / len(ego.neighbours)
-        x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
+        angle = 2 * math.pi * index / len(ego.neighbours) - math.pi / 2
+        cos, sin = math.cos(angle), math.sin(angle)
+        x, y = cx + radius * cos, cy + radius * sin
         position[iri] = (x, y)
+        anchor = "start" if cos >= 0 else "end"
         nodes.append({"x": round(x, 1), "y": round(y, 1), "label": pick_label(site, iri, lang),
-                      "href": linker.href(iri), "centre": False})
+                      "href": linker.href(iri), "centre": False,
+                      "lx": round(x + 10 * cos, 1), "ly": round(y + 10 * sin + 4, 1),
+                      "anchor": anchor})
     edges = [{"x1": position[a][0], "y1": position[a][1], "x2": position[b][0],
-              "y2": position[b][1], "role": pick_label(site, role, lang) if role else ""}
+              "y2": position[b][1],
+              "role": (pick_label(site, role, lang) if role.startswith("http") else role)
+              if role else ""}
              for a, b, role in ego.edges if a in position and b in position]
-    return {"size": size, "nodes": nodes, "edges": edges}
+    slug = ego.center.rstrip("/").rsplit("/", 1)[-1]
+    explorer = linker.path("explorer.html") + f"#focus={slug}&lang={lang}" \
+        if ego.in_network else None
+    return {"width": width, "height": height, "nodes": nodes, "edges": edges,
+            "degree": ego.degree,
+            "shown": len(ego.neighbours), "explorer": explorer}
 
 
 INCOMING_PER_PROPERTY = 60
-"""How many incoming links of one property a page lists (the rest: a count and a query)."""
+"""How many incoming links of one property a page lists (the rest: on the next pages)."""
 
 
 def render_resource(site: Site, description: Description, *, lang: str, linker: Linker,
                     jsonld: str, ego: EgoNetwork | None, alternates: dict[str, str],
                     extra: dict[str, object] | None = None,
-                    notes: dict[str, int] | None = None) -> str:
+                    notes: dict[str, int] | None = None, page: int = 1) -> str:
     """The HTML page of one resource: statements grouped by property (with the statements
     of hash IRIs and blank nodes it points to inline, as qualifiers), incoming links grouped
-    by property with counts, sources as footnotes. *extra* adds a view above (plan tree,
-    organisation profile …); *notes* are footnotes that view already numbered."""
+    by property with counts, in pages of :data:`INCOMING_PER_PROPERTY` (*page*), sources
+    as footnotes. *extra* adds a view above (plan tree, organisation profile …) and may map
+    n-ary nodes linking here to their statements (``inline``); *notes* are footnotes that
+    view already numbered."""
     iri = description.iri
     footnotes: dict[str, int] = dict(notes or {})
 
@@ -241,7 +257,7 @@ def render_resource(site: Site, description: Description, *, lang: str, linker: 
                 "predicate": term_label(site, st.predicate, lang), "curie": _curie(st.predicate),
                 "predicate_href": linker.href(st.predicate), "values": []})
             inner = _text_of(st.value)
-            value = _value(st.value, site, lang, linker)
+            value = term_value(st.value, site, lang, linker)
             qualifiers = (groups(inner, depth + 1) if inner in by_subject and inner != subject
                           and depth < 3 else [])
             values = group["values"]
@@ -253,23 +269,43 @@ def render_resource(site: Site, description: Description, *, lang: str, linker: 
 
     statements = groups(iri)
     measures = [g for g in statements if _MEASURE.search(str(g["curie"]).rsplit(":", 1)[-1])]
+    inline = extra.get("inline", {}) if extra else {}
+    assert isinstance(inline, dict)
     incoming_groups: dict[str, dict[str, object]] = {}
+    first = (page - 1) * INCOMING_PER_PROPERTY
     for st in description.incoming:
         group = incoming_groups.setdefault(st.predicate, {
             "predicate": term_label(site, st.predicate, lang), "curie": _curie(st.predicate),
-            "rows": [], "count": description.incoming_counts.get(st.predicate, 0)})
+            "rows": [], "seen": 0, "count": description.incoming_counts.get(st.predicate, 0)})
         rows = group["rows"]
         assert isinstance(rows, list)
-        if len(rows) < INCOMING_PER_PROPERTY:
+        subjects = group.setdefault("subjects", set())
+        assert isinstance(subjects, set)
+        if st.subject in subjects:  # the same link stated in another graph
+            continue
+        subjects.add(st.subject)
+        seen = int(str(group["seen"]))
+        group["seen"] = seen + 1
+        if first <= seen < first + INCOMING_PER_PROPERTY:
             rows.append({"href": linker.href(st.subject), **label_of(site, st.subject, lang),
-                         "note": note(st.graph)})
+                         "note": note(st.graph), "inline": inline.get(st.subject)})
     for group in incoming_groups.values():
         rows = group["rows"]
         assert isinstance(rows, list)
-        rows.sort(key=lambda r: str(r["text"]).lower())
+        rows.sort(key=_row_key)
+        group["first"] = first + 1 if rows else 0
+        group["last"] = first + len(rows)
+    pages = max((int(str(g["count"])) for g in incoming_groups.values()), default=0)
+    pages = -(-pages // INCOMING_PER_PROPERTY)
+    here = linker.page(linker.page_path(iri))
+    joiner = "&" if "?" in here else "?"
+    pager = None if linker.static_from is not None or pages <= 1 else {
+        "page": page, "pages": pages,
+        "previous": f"{here}{joiner}page={page - 1}" if page > 1 else None,
+        "next": f"{here}{joiner}page={page + 1}" if page < pages else None}
     content = [{"subject": st.subject, "subject_href": linker.href(st.subject),
                 "predicate": term_label(site, st.predicate, lang),
-                "value": _value(st.value, site, lang, linker)}
+                "value": term_value(st.value, site, lang, linker)}
                for st in description.graph_content]
     title = pick_label(site, iri, lang)
     acronym = site.acronyms.get(iri)
@@ -277,10 +313,10 @@ def render_resource(site: Site, description: Description, *, lang: str, linker: 
     context.update(
         iri=iri, acronym=acronym if acronym != title else None,
         title_lang=label_of(site, iri, lang)["lang"],
-        types=[{**_value(ox.NamedNode(t), site, lang, linker),
+        types=[{**term_value(ox.NamedNode(t), site, lang, linker),
                 "text": term_label(site, t, lang)} for t in site.types.get(iri, ())],
         names={code: site.labels.get(iri, {}).get(code) for code in LANGUAGES},
-        statements=statements, incoming=list(incoming_groups.values()),
+        statements=statements, incoming=list(incoming_groups.values()), pager=pager,
         incoming_total=description.incoming_total,
         content=content, measures=measures, jsonld=embed_json(jsonld),
         ego=_ego_svg(ego, site, lang, linker) if ego else None, alternates=alternates,
@@ -288,6 +324,15 @@ def render_resource(site: Site, description: Description, *, lang: str, linker: 
     )
     context["sources"] = _sources(site, footnotes, lang, linker)
     return render("resource.html", **context)
+
+
+def _row_key(row: dict[str, object]) -> str:
+    """Incoming rows in name order; n-ary rows by the names of what they link."""
+    inline = row.get("inline")
+    if isinstance(inline, list) and inline:
+        return " ".join(str(q["value"]["text"]) for q in inline
+                        if isinstance(q, dict)).lower()
+    return str(row["text"]).lower()
 
 
 def _text_of(term: object) -> str:
@@ -300,8 +345,9 @@ def _sources(site: Site, footnotes: dict[str, int], lang: str, linker: Linker
     for graph, number in sorted(footnotes.items(), key=lambda kv: kv[1]):
         src = site.sources[graph]
         sources.append({"number": number, "quote": src.quote, "url": src.url,
-                        "citation": src.citation, "graph_href": linker.href(graph),
-                        "document": ({"text": pick_label(site, src.document, lang),
+                        "language": src.language, "citation": src.citation,
+                        "graph_href": linker.href(graph),
+                        "document": ({**label_of(site, src.document, lang),
                                       "href": linker.href(src.document)}
                                      if src.document else None)})
     return sources

@@ -8,7 +8,7 @@ is responsible for, the plan elements it is involved in, and its external identi
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -53,6 +53,7 @@ class Tie:
     end: str | None
     graphs: tuple[str, ...]
     note: str | None = None
+    note_lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ class Profile:
     plans: tuple[Involvement, ...]
     measures: dict[str, str]
     """Network measures by local name (``degree``, ``betweenness`` …), as written."""
+    partners: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Organisations named in the same plan elements → those elements (the evidence)."""
 
 
 def _period(store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> tuple[str | None, str | None]:
@@ -116,12 +119,14 @@ def _ties(store: ox.Store, iri: str, mine: str, theirs: str) -> list[Tie]:
         graphs = {g for q in store.quads_for_pattern(node, None, None, None)
                   if (g := _graph(q)) is not None}
         others = [o.value for o in _objects(store, node, theirs) if isinstance(o, ox.NamedNode)]
-        note = next((o.value for o in _objects(store, node, str(SKOS.note))
-                     if isinstance(o, ox.Literal)), None)
+        note_term = next((o for o in _objects(store, node, str(SKOS.note))
+                          if isinstance(o, ox.Literal)), None)
+        note = note_term.value if note_term is not None else None
+        note_lang = note_term.language if note_term is not None else None
         start, end = _period(store, node)
         for other in others:
             ties[key + " " + other] = Tie(key, other, _first_iri(store, node, str(ORG.role)),
-                                          start, end, tuple(sorted(graphs)), note)
+                                          start, end, tuple(sorted(graphs)), note, note_lang)
     return list(ties.values())
 
 
@@ -162,6 +167,18 @@ def profile(store: ox.Store, iri: str, base: str) -> Profile:
             if isinstance(element, ox.NamedNode):
                 plans[Involvement(_first_iri(store, element, mkg + "inPlan") or element.value,
                                   element.value, role, _graph(quad))] = None
+    partners: dict[str, dict[str, None]] = defaultdict(dict)
+    involved_org = mkg + "involvedOrganisation"
+    for entry in plans:
+        if entry.role is None:
+            continue
+        for quad in store.quads_for_pattern(None, _nn(mkg + "involvedIn"), _nn(entry.element),
+                                            None):
+            if not isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
+                continue
+            for other in _objects(store, quad.subject, involved_org):
+                if isinstance(other, ox.NamedNode) and other.value != iri:
+                    partners[other.value][entry.element] = None
     measures: dict[str, str] = {}
     for quad in store.quads_for_pattern(node, None, None, None):
         p = quad.predicate.value
@@ -173,4 +190,5 @@ def profile(store: ox.Store, iri: str, base: str) -> Profile:
     return Profile(iri, {k: tuple(v) for k, v in names.items()}, kinds, homepage, founded,
                    identifiers, tuple(memberships),
                    {role: tuple(ties) for role, ties in sorted(members.items())},
-                   parents, units, tuple(plans), measures)
+                   parents, units, tuple(plans), measures,
+                   {o: tuple(e) for o, e in sorted(partners.items())})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -16,7 +17,8 @@ from ..namespaces import DCTERMS, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
 from .i18n import FALLBACK
 
 __all__ = [
-    "Description", "EgoNetwork", "Site", "Source", "Statement", "describe", "ego_network",
+    "Description", "EgoNetwork", "Site", "Source", "Statement", "describe", "ego_from_network",
+    "ego_network",
     "load_site", "pick_label", "resource_triples",
 ]
 
@@ -36,6 +38,8 @@ class Source:
     document: str | None = None
     url: str | None = None
     citation: str | None = None
+    language: str | None = None
+    """The language of the document quoted (``dcterms:language``), if it says."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,10 @@ def _load_sources(store: ox.Store, provenance: ox.NamedNode, base: str
             return quad.object
         return None
 
+    languages: dict[str, str] = {}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(str(DCTERMS.language)), None, None):
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+            languages.setdefault(quad.subject.value, quad.object.value)
     sources: dict[str, Source] = {}
     for quad in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
                                         ox.NamedNode(str(PROV.Entity)), provenance):
@@ -126,7 +134,8 @@ def _load_sources(store: ox.Store, provenance: ox.NamedNode, base: str
                 document = source.value
         citation = one(graph, str(DCTERMS.bibliographicCitation))
         sources[graph.value] = Source(graph.value, quote, document, url,
-                                      citation.value if isinstance(citation, ox.Literal) else None)
+                                      citation.value if isinstance(citation, ox.Literal) else None,
+                                      languages.get(document) if document else None)
     return sources
 
 
@@ -258,12 +267,32 @@ def _has_label(store: ox.Store, node: ox.NamedNode) -> bool:
 
 @dataclass(frozen=True)
 class EgoNetwork:
-    """An organisation and the organisations it is directly linked to by memberships."""
+    """An organisation and the organisations it is directly linked to."""
 
     center: str
     neighbours: tuple[str, ...]
     edges: tuple[tuple[str, str, str], ...]
-    """(member, organisation, role) of each membership."""
+    """(one end, other end, what links them: a role IRI or the link kinds) of each edge."""
+    degree: int = 0
+    """Neighbours in the partnership network (all of them, also those not drawn)."""
+    in_network: bool = False
+    """Whether the edges are the partnership network's (as in the explorer), not memberships."""
+
+
+def ego_from_network(graph: Any, iri: str, *, limit: int = 40) -> EgoNetwork | None:
+    """*iri*'s edges in the whole partnership network view (``network.ego_edges``): the
+    same neighbours and degree as ``metrokg network`` and the explorer's focus at depth 1.
+    ``None`` when *iri* is not in the network."""
+    from ..network import ego_edges
+
+    if iri not in graph:
+        return None
+    edges = ego_edges(graph, iri)
+    neighbours = tuple(dict.fromkeys(other for _, other, _ in edges))
+    kept = neighbours[:limit]
+    drawn = tuple((iri, other, ", ".join(data.get("kinds") or data.get("roles") or ()))
+                  for _, other, data in edges if other in kept)
+    return EgoNetwork(iri, kept, drawn, degree=len(neighbours), in_network=True)
 
 
 def ego_network(store: ox.Store, iri: str, *, limit: int = 40) -> EgoNetwork:
@@ -288,4 +317,5 @@ def ego_network(store: ox.Store, iri: str, *, limit: int = 40) -> EgoNetwork:
     for a, b, _ in edges:
         neighbours[b if a == iri else a] = None
     kept = tuple(list(neighbours)[:limit])
-    return EgoNetwork(iri, kept, tuple(e for e in edges if e[0] in kept or e[1] in kept))
+    return EgoNetwork(iri, kept, tuple(e for e in edges if e[0] in kept or e[1] in kept),
+                      degree=len(neighbours))

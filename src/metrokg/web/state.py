@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -17,9 +18,17 @@ from .dataset import LICENCE, Dump, dataset_graph, list_dumps
 from .i18n import UI
 from .linkeddata import rdf_bytes
 from .ontodoc import render_ontology
-from .pages import Linker, compact_json, embed_json, page_context, render
+from .pages import INCOMING_PER_PROPERTY, Linker, compact_json, embed_json, page_context, render
 from .policy import Limits
-from .resources import Site, describe, ego_network, load_site, pick_label, resource_triples
+from .resources import (
+    Site,
+    describe,
+    ego_from_network,
+    ego_network,
+    load_site,
+    pick_label,
+    resource_triples,
+)
 from .views import resource_page
 
 __all__ = ["Example", "Published", "load_examples", "load_published"]
@@ -64,6 +73,8 @@ class Published:
     ontology: Graph
     examples: tuple[Example, ...]
     version: str
+    network: Any = None
+    """The whole partnership network view (a NetworkX graph), when its queries are at hand."""
 
     @property
     def explorer(self) -> Path | None:
@@ -87,7 +98,18 @@ def load_published(output: Path, *, base: str, queries: Path | None = None) -> P
         except Exception as exc:  # rdflib raises many unrelated types on bad input
             raise StoreError(f"cannot read {ontology_file}: {exc}") from None
     return Published(output, base, store, load_site(store, base), tuple(list_dumps(output)),
-                     ontology, tuple(load_examples(queries)), package_version())
+                     ontology, tuple(load_examples(queries)), package_version(),
+                     _whole_network(store, queries))
+
+
+def _whole_network(store: ox.Store, queries: Path | None) -> Any:
+    """The partnership network of the whole graph (the explorer's and ``metrokg network``'s
+    edges), for the small drawing on organisation pages; ``None`` without its queries."""
+    if queries is None or not (queries / "network").is_dir():
+        return None
+    from ..network import View, load_projection, network_view
+
+    return network_view(load_projection(store, queries / "network"), View(), evidence=False)
 
 
 def prefixes(base: str) -> dict[str, str]:
@@ -104,17 +126,21 @@ def resource_rdf(pub: Published, iri: str, media: str) -> bytes | None:
 
 
 def resource_html(pub: Published, iri: str, *, lang: str, linker: Linker,
-                  alternates: dict[str, str]) -> str | None:
-    """The HTML page of one resource, or ``None`` if the IRI is unknown."""
+                  alternates: dict[str, str], page: int = 1) -> str | None:
+    """The HTML page of one resource (its incoming links' *page*), or ``None`` if the IRI
+    is unknown."""
     if iri not in pub.site.documents:
         return None
-    description = describe(pub.store, iri)
+    description = describe(pub.store, iri, max_incoming=INCOMING_PER_PROPERTY * page)
     jsonld = rdf_bytes(resource_triples(description), "application/ld+json",
                        prefixes(pub.base)).decode()
     is_org = str(ORG.Organization) in pub.site.types.get(iri, ())
-    ego = ego_network(pub.store, iri) if is_org else None
+    ego = None
+    if is_org:
+        ego = (ego_from_network(pub.network, iri) if pub.network is not None else None) \
+            or ego_network(pub.store, iri)
     return resource_page(pub.store, pub.site, description, lang=lang, linker=linker,
-                         jsonld=jsonld, ego=ego, alternates=alternates)
+                         jsonld=jsonld, ego=ego, alternates=alternates, page=page)
 
 
 def ontology_html(pub: Published, *, lang: str, linker: Linker) -> str:
@@ -142,15 +168,28 @@ def query_html(pub: Published, *, lang: str, linker: Linker, endpoint: str,
                limits: Limits) -> str:
     context = page_context(lang, linker, UI[lang]["query"], "query")
     examples = [{"name": e.name, "title": e.title, "query": e.query} for e in pub.examples]
+    titles = [_title_in(e, lang) for e in pub.examples]
     default = (pub.examples[0].query if pub.examples else
                "PREFIX org: <http://www.w3.org/ns/org#>\n"
                "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
                "SELECT ?org ?name WHERE {\n  GRAPH ?g { ?org a org:Organization ; "
                "skos:prefLabel ?name }\n} ORDER BY ?name LIMIT 50\n")
-    context.update(endpoint=endpoint, examples=pub.examples, examples_json=compact_json(examples),
-                   base=pub.base,
+    context.update(endpoint=endpoint, examples=titles, examples_json=compact_json(examples),
+                   base=pub.base, editor={
+                       "js": linker.path("static/vendor/codemirror/codemirror.js"),
+                       "css": linker.path("static/vendor/codemirror/codemirror.css"),
+                       "sparql": linker.path("static/vendor/codemirror/sparql.js")},
                    default_query=default, limits=limits, script=linker.path("static/query.js"))
     return render("query.html", **context)
+
+
+def _title_in(example: Example, lang: str) -> dict[str, str | None]:
+    """The example's name and its question in *lang* (its ``# ca:``/``# es:`` line), else
+    in English (marked with its language)."""
+    for line in example.query.splitlines():
+        if line.startswith(f"# {lang}:"):
+            return {"name": example.name, "title": line.split(":", 1)[1].strip(), "lang": None}
+    return {"name": example.name, "title": example.title, "lang": "en" if lang != "en" else None}
 
 
 def _by_text(entry: dict[str, str | None]) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..namespaces import ORG
-from .i18n import UI
+from ..namespaces import ORG, SKOS
+from .i18n import FALLBACK, UI
 from .pages import (
     Linker,
     label_of,
@@ -19,13 +19,15 @@ from .pages import (
     render_resource,
     sdg_page_path,
     term_label,
+    term_value,
 )
 from .plans import Branch, PlanTree, code_key, element_place, plan_of, plan_tree, subtree_progress
 from .profiles import Tie, profile
 from .resources import Description, EgoNetwork, Site, pick_label
 from .sdgs import SDG_SCHEME, sdg_hub, used_sdgs
 
-__all__ = ["error_page", "resource_page", "sdg_index_page", "sdg_page", "search_page"]
+__all__ = ["error_page", "resource_page", "sdg_index_page", "sdg_page", "search_index",
+           "search_page"]
 
 
 class _Notes:
@@ -180,8 +182,10 @@ def _profile_view(store: ox.Store, site: Site, iri: str, lang: str, linker: Link
         assert isinstance(t, Tie)
         return {**_link(site, t.other, lang, linker),
                 "role": pick_label(site, t.role, lang) if t.role else "",
-                "start": t.start, "end": t.end, "notes": notes(t.graphs), "note": t.note}
+                "start": t.start, "end": t.end, "notes": notes(t.graphs), "note": t.note,
+                "note_lang": t.note_lang}
 
+    memberships = [tie(t) for t in p.memberships]  # numbered first: they come first
     members = [{"role": pick_label(site, role, lang) if role else "",
                 "count": len(ties), "ties": [tie(t) for t in sorted(
                     ties, key=lambda t: pick_label(site, t.other, lang).lower())]}
@@ -192,10 +196,14 @@ def _profile_view(store: ox.Store, site: Site, iri: str, lang: str, linker: Link
         entry = plans.setdefault(key, {**_link(site, key, lang, linker), "items": []})
         items = entry["items"]
         assert isinstance(items, list)
-        items.append({"element": (_link(site, inv.element, lang, linker) | {
+        item = {"element": (_link(site, inv.element, lang, linker) | {
             "code": inv.element.rsplit("/", 1)[-1]}) if inv.element != key else None,
-            "role": ui["responsible"] if inv.role is None else pick_label(site, inv.role, lang),
-            "notes": notes(inv.graph)})
+            "role": ui["responsible"] if inv.role is None else pick_label(site, inv.role, lang)}
+        same = next((i for i in items if i["element"] == item["element"]
+                     and i["role"] == item["role"]), None)
+        if same is None:  # the same involvement stated in several graphs: one entry
+            items.append(same := {**item, "notes": []})
+        same["notes"] += [n for n in notes(inv.graph) if n not in same["notes"]]
     position = None
     if "degree" in p.measures:
         position = ui["position_text"].format(
@@ -210,10 +218,13 @@ def _profile_view(store: ox.Store, site: Site, iri: str, lang: str, linker: Link
                   for code, values in sorted(p.names.items())],
         "kinds": [_link(site, k, lang, linker) for k in p.kinds],
         "homepage": p.homepage, "founded": p.founded, "identifiers": identifiers,
-        "memberships": [tie(t) for t in p.memberships], "members": members,
+        "memberships": memberships, "members": members,
         "parents": [_link(site, x, lang, linker) for x in p.parents],
         "units": [_link(site, x, lang, linker) for x in p.units],
         "plans": sorted(plans.values(), key=lambda x: str(x["text"]).lower()),
+        "partners": sorted(({**_link(site, o, lang, linker), "evidence": [
+            _link(site, e, lang, linker) | {"code": e.rsplit("/", 1)[-1]} for e in elements]}
+            for o, elements in p.partners.items()), key=lambda x: str(x["text"]).lower()),
         "position": position,
     }}
 
@@ -233,15 +244,39 @@ def _identifier(iri: str) -> str:
     return iri
 
 
+def _inline(store: ox.Store, site: Site, description: Description, lang: str,
+            linker: Linker) -> dict[str, list[dict[str, object]]]:
+    """The statements of the n-ary nodes linking here (memberships, involvements: nodes
+    without a name), shown inline like Wikidata's qualifiers instead of their slugs."""
+    out: dict[str, list[dict[str, object]]] = {}
+    here = ox.NamedNode(description.iri)
+    skip = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type"}
+    for st in description.incoming:
+        if st.subject in out or st.subject in site.labels or not st.subject.startswith(
+                ("http://", "https://")):
+            continue
+        rows: list[dict[str, object]] = []
+        for quad in store.quads_for_pattern(ox.NamedNode(st.subject), None, None, None):
+            if quad.predicate.value in skip or quad.object == here or len(rows) >= 6:
+                continue
+            value = term_value(quad.object, site, lang, linker)
+            row: dict[str, object] = {"predicate": term_label(site, quad.predicate.value, lang),
+                                      "value": value}
+            if row not in rows:
+                rows.append(row)
+        out[st.subject] = rows
+    return out
+
+
 def resource_page(store: ox.Store, site: Site, description: Description, *, lang: str,
                   linker: Linker, jsonld: str, ego: EgoNetwork | None,
-                  alternates: dict[str, str]) -> str:
+                  alternates: dict[str, str], page: int = 1) -> str:
     """The page of one resource, with the views that fit its kind above its statements."""
     iri = description.iri
     types = site.types.get(iri, ())
     mkg = site.base + "def/"
     notes = _Notes(site)
-    extra: dict[str, object] = {}
+    extra: dict[str, object] = {"inline": _inline(store, site, description, lang, linker)}
     if mkg + "Plan" in types:
         extra.update(_plan_view(store, site, plan_tree(store, iri, site.base), lang, linker,
                                 notes))
@@ -251,7 +286,7 @@ def resource_page(store: ox.Store, site: Site, description: Description, *, lang
     if str(ORG.Organization) in types:
         extra.update(_profile_view(store, site, iri, lang, linker, notes))
     return render_resource(site, description, lang=lang, linker=linker, jsonld=jsonld, ego=ego,
-                           alternates=alternates, extra=extra, notes=notes.numbers)
+                           alternates=alternates, extra=extra, notes=notes.numbers, page=page)
 
 
 def sdg_page(store: ox.Store, site: Site, iri: str, *, lang: str, linker: Linker) -> str | None:
@@ -272,7 +307,7 @@ def sdg_page(store: ox.Store, site: Site, iri: str, *, lang: str, linker: Linker
         iri=iri, code=hub.code, kind=ui["sdg_target"] if hub.goal else ui["sdg_page"],
         names=[{"lang": code, "text": site.labels.get(iri, {}).get(code)}
                for code in ("ca", "es", "en") if site.labels.get(iri, {}).get(code)],
-        short=site.acronyms.get(iri),
+        short=_short_name(store, iri, lang),
         goal=_link(site, hub.goal, lang, linker) if hub.goal else None,
         targets=[_link(site, t, lang, linker) | {"code": t.rsplit("/", 1)[-1],
                                                   "used": t in hub.used_targets}
@@ -282,6 +317,20 @@ def sdg_page(store: ox.Store, site: Site, iri: str, *, lang: str, linker: Linker
         contributes=refs(hub.contributes), aligned=refs(hub.aligned),
     )
     return render("sdg.html", **context)
+
+
+def _short_name(store: ox.Store, iri: str, lang: str) -> dict[str, str] | None:
+    """The goal's short name (``skos:altLabel``, "Sustainable cities and communities") in
+    the page's language, else in its fallback order."""
+    found: dict[str, str] = {}
+    for quad in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(str(SKOS.altLabel)),
+                                        None, None):
+        if isinstance(quad.object, ox.Literal) and quad.object.language:
+            found.setdefault(quad.object.language, quad.object.value)
+    for code in FALLBACK.get(lang, (lang,)):
+        if code in found:
+            return {"text": found[code], "lang": code}
+    return None
 
 
 def sdg_index_page(store: ox.Store, site: Site, *, lang: str, linker: Linker) -> str:
@@ -311,8 +360,25 @@ def search_page(site: Site, query: str, *, lang: str, linker: Linker, limit: int
                 break
     hits.sort(key=lambda h: str(h["text"]).lower())
     context = page_context(lang, linker, UI[lang]["search"], "search")
-    context.update(query=query[:200], hits=hits, searched=bool(words))
+    context.update(query=query[:200], hits=hits, searched=bool(words),
+                   index=linker.path("search-index.json"), script=linker.path("static/search.js"),
+                   tree_root=linker.page("index")[:-len("index.html")]
+                   if linker.static_from is not None else "")
     return render("search.html", **context)
+
+
+def search_index(site: Site) -> list[dict[str, object]]:
+    """What the static site's search reads: each page's path and its names in every
+    language (the static counterpart of :func:`search_page`)."""
+    plain = Linker(site.base)
+    out: list[dict[str, object]] = []
+    for iri, names in sorted(site.labels.items()):
+        if not ((site.is_local(iri) and site.document_of(iri) in site.documents)
+                or sdg_page_path(iri)) or "#" in iri:
+            continue
+        texts = sorted({*names.values(), *([site.acronyms[iri]] if iri in site.acronyms else [])})
+        out.append({"p": plain.page_path(iri), "n": texts})
+    return out
 
 
 def error_page(status: int, message: str, *, lang: str, linker: Linker) -> str:

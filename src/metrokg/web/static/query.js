@@ -13,19 +13,62 @@
   var endpoint = document.getElementById("endpoint").textContent;
   var base = box.getAttribute("data-base") || "";
   var last = null;
+  // CodeMirror (vendored, MIT) highlights SPARQL; the textarea stays the value's home.
+  var editor = window.CodeMirror ? window.CodeMirror.fromTextArea(box, {
+    mode: "application/sparql-query", lineNumbers: true, viewportMargin: Infinity
+  }) : null;
+  function text() { return editor ? editor.getValue() : box.value; }
+  function setText(value) { if (editor) { editor.setValue(value); } else { box.value = value; } }
+  if (editor) { editor.on("change", function () { editor.save(); update(); }); }
   var lang = new URLSearchParams(location.search).get("lang");
+  var form = document.getElementById("params");
+  var namespaces = {"org-id": base + "id/org/", "plan-id": base + "id/plan/",
+    "role": base + "def/role/", "org-type": base + "def/org-type/", "status": base + "def/status/"};
+  function term(type, value) {
+    // the same terms as `metrokg query --param` (metrokg.catalogue.make_term), or null
+    value = value.trim();
+    if (namespaces[type] && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) { return "<" + namespaces[type] + value + ">"; }
+    if ((namespaces[type] || type === "iri") && /^https?:\/\/[^\s<>"{}|\\^`]+$/.test(value)) { return "<" + value + ">"; }
+    if (type === "sdg-goal" && /^([1-9]|1[0-7])$/.test(value)) { return "<http://metadata.un.org/sdg/" + value + ">"; }
+    if (type === "lang" && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(value)) { return JSON.stringify(value.toLowerCase()); }
+    if (type === "text") { return JSON.stringify(value); }
+    return null;
+  }
+  function fill(ex) {
+    // one input per "# param: NAME TYPE DEFAULT  about" line of the catalogue query
+    form.replaceChildren();
+    var lines = ex.query.split("\n").filter(function (l) { return /^#\s*param:/.test(l); });
+    form.hidden = lines.length === 0;
+    lines.forEach(function (line) {
+      var m = /^#\s*param:\s*(\S+)\s+(\S+)\s+(\S+)\s*(.*)$/.exec(line);
+      if (!m) { return; }
+      var label = document.createElement("label"); label.textContent = m[1] + " ";
+      var input = document.createElement("input"); input.value = m[3]; input.name = m[1];
+      input.setAttribute("data-type", m[2]); input.title = m[4];
+      input.addEventListener("input", function () {
+        var value = term(m[2], input.value);
+        input.setAttribute("aria-invalid", value === null ? "true" : "false");
+        if (value === null) { return; }
+        var block = new RegExp("(VALUES\\s+\\?" + m[1].replace(/[^A-Za-z0-9_]/g, "") + "\\s*)\\{[^{}]*\\}", "i");
+        setText(text().replace(block, function (_all, head) { return head + "{ " + value + " }"; }));
+      });
+      label.appendChild(input); form.appendChild(label);
+      var small = document.createElement("small"); small.textContent = " " + m[4] + " ";
+      form.appendChild(small);
+    });
+  }
   select.addEventListener("change", function () {
     var ex = examples[parseInt(select.value, 10)];
-    if (ex) { box.value = ex.query; update(); }
+    if (ex) { setText(ex.query); fill(ex); update(); }
   });
   function update() {
     var params = new URLSearchParams(location.search);
-    params.set("query", box.value);
+    params.set("query", text());
     permalink.href = location.pathname + "?" + params.toString();
   }
   box.addEventListener("input", update);
   var given = new URLSearchParams(location.search).get("query");
-  if (given) { box.value = given; }
+  if (given) { setText(given); }
   update();
   function local(iri) {
     // this site's IRIs open this site's pages (the page keeps the chosen language)
@@ -110,7 +153,7 @@
     var started = performance.now();
     fetch(endpoint, {method: "POST", headers: {"Content-Type": "application/x-www-form-urlencoded",
       "Accept": "application/sparql-results+json, text/turtle;q=0.9"},
-      body: new URLSearchParams({query: box.value})})
+      body: new URLSearchParams({query: text()})})
       .then(function (r) {
         var ms = Math.round(performance.now() - started);
         if (r.headers.get("MetroKG-Truncated")) {
