@@ -121,3 +121,19 @@ def test_partners_come_with_their_evidence(url: str) -> None:
     partners = html.split('<ul class="partners">', 1)[1].split("</ul>", 1)[0]
     entry = next(li for li in partners.split("<li>") if "/id/org/global-taskforce?" in li)
     assert ">L1M7</a>" in entry
+
+
+# Issue 15's names, as users type them (REFERENCE-FACTS.md gives the English names and
+# acronyms; the seeds print the Catalan/Spanish ones): the site search finds the right page.
+@pytest.mark.parametrize(("name", "org"), [
+    ("Àrea Metropolitana de Barcelona", "amb"), ("UCLG", "uclg"), ("OECD", "oecd"),
+    ("UN-Habitat", "un-habitat"), ("European Union", "european-union"), ("UfM", "ufm"),
+    ("EMA", "ema"), ("ASCAME", "ascame"), ("ASCAMME", "ascame"), ("IEMed", "iemed"),
+    ("Metropolis Observatory", "metropolis-observatory"),
+    ("Global Taskforce of Local and Regional Governments", "global-taskforce"),
+])
+def test_site_search_finds_each_name_people_type(url: str, name: str, org: str) -> None:
+    page = httpx.get(url + "/search", params={"q": name, "lang": "en"}, timeout=10)
+    assert page.status_code == 200
+    hits = page.text.split("<main>", 1)[1]
+    assert f'href="/id/org/{org}?lang=en"' in hits, f"{name!r} does not find id/org/{org}"
