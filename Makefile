@@ -10,7 +10,6 @@ STAMP  := $(VENV)/.installed
 .PHONY: run setup build test lint typecheck system-deps notebooks serve clean
 
 run: setup build
-	$(BIN)/metrokg stats
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "metrokg needs Python 3.11+"'
@@ -22,7 +21,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 build: setup
-	$(BIN)/metrokg build
+	@$(BIN)/metrokg build
 
 system-deps:
 	@sh scripts/system-deps.sh

@@ -1,8 +1,14 @@
-"""Shared fixtures: one build of the real graph per test session, in a temporary folder."""
+"""Shared fixtures: one build of the real graph per test session, in a temporary folder.
+
+In CI (environment variable ``CI`` set, as ``.ci/run`` does) a skipped test is a failed
+test: a missing Chromium, nginx, ../shared or optional package would otherwise hide the
+tests that need it. Locally they skip, saying what to install.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,3 +34,14 @@ def built_paths(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
 def built(built_paths: ProjectPaths) -> Iterator[BuildResult]:
     """The real graph, built once per session."""
     yield build(built_paths)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item,
+                              call: pytest.CallInfo[None]) -> Generator[None, None, None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, which must provide what the test needs: {reason}"

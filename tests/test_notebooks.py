@@ -1,7 +1,8 @@
 """The notebooks in notebooks/: stored without outputs, executed on the real build, offline HTML.
 
-Each notebook runs once (module fixture) with nbclient on the venv's ``python3`` kernel, in
-notebooks/, reading the session's temporary build (``METROKG_DIST``). The assertions check
+Each notebook runs once per session (:func:`metrokg.notebook.execute_on`, shared with the
+publish tests) with nbclient on the venv's ``python3`` kernel, in notebooks/, reading the
+session's temporary build (``METROKG_DIST``). The assertions check
 that what the notebooks print and draw is what the documents say (the Metropolis report:
 65 deliverables, 49 / 10 / 6, three "*" marks), not just that they run.
 """
@@ -28,12 +29,13 @@ NAMES = ("01-exploring-with-sparql", "02-partnership-network", "03-plan-monitori
 
 
 @pytest.fixture(scope="module")
-def executed(built: BuildResult, built_paths: ProjectPaths) -> dict[str, Any]:
-    """Every notebook, executed on the session's build."""
+def executed(built: BuildResult) -> dict[str, Any]:
+    """Every notebook, executed on the session's build — once per session: `publish`
+    (here and in test_web_publish) reuses these executions (nb.execute_on)."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("METROKG_DIST", str(built_paths.dist))
         mp.delenv("METROKG_ENDPOINT", raising=False)
-        return {name: nb.execute(NOTEBOOKS / f"{name}.ipynb", timeout=120) for name in NAMES}
+        return {name: nb.execute_on(NOTEBOOKS / f"{name}.ipynb", built.output)
+                for name in NAMES}
 
 
 def text_of(notebook: Any) -> str:
@@ -95,7 +97,7 @@ def test_network_notebook_story(executed: dict[str, Any]) -> None:
     # brokers: + the PEMB Comissió Territorial (the Diputació's only link to the rest)
     assert re.search(r"\d+ organisations, \d+ links, \d+ communities, 6 brokers", text)
     # network-most-central (with its label column): the 36 municipalities link to the AMB
-    # and to the ajuntaments
+    # (labelled with its preferred name, from the founding law) and to the ajuntaments
     assert re.search(r"0\s+id:org/amb\s+Àrea Metropolitana de Barcelona\s*\n"
                      r"1\s+id:org/ajuntaments-metropolitans\s", text)
     assert len(images_of(notebook)) == 1  # the centrality chart
@@ -184,3 +186,26 @@ def test_publish_without_notebooks_says_so(tmp_path: Path) -> None:
     messages: list[str] = []
     assert nb.publish_pages(tmp_path, folder=tmp_path, progress=messages.append) == {}
     assert messages == [f"no notebooks in {tmp_path}: none published"]
+
+
+def test_a_notebook_runs_once_per_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[Path] = []
+
+    def fake(path: Path, **_: Any) -> Any:
+        runs.append(path)
+        return nbformat.v4.new_notebook()
+
+    monkeypatch.setattr(nb, "execute", fake)
+    notebook = tmp_path / "n.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), notebook)
+    first, second = tmp_path / "build-1", tmp_path / "build-2"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "metrokg.nq").write_text("", encoding="utf-8")
+    nb.execute_on(notebook, first)
+    nb.execute_on(notebook, first)  # shared: the same notebook text, the same build
+    assert runs == [notebook]
+    nb.execute_on(notebook, second)  # another build: run again
+    notebook.write_text(notebook.read_text() + " ", encoding="utf-8")
+    nb.execute_on(notebook, first)  # the notebook changed: run again
+    assert len(runs) == 3

@@ -10,8 +10,15 @@ Every catalogue file starts with a header comment that this module reads::
 
 and whose body binds each parameter in exactly one ``VALUES ?name { default }`` block, so
 the file runs as it is on any SPARQL 1.1 engine. Binding a parameter replaces the content
-of that block with one RDF term built and checked from the value (:func:`bind`): values
-are never spliced into the query as raw text.
+of that block with one RDF term built and checked from the value (:func:`bind`): the
+value is first made a pyoxigraph term (an IRI that must parse, a plain literal), and the
+term's N-Triples text — escaped by pyoxigraph — is what goes inside the braces. The
+user's raw text never reaches the query.
+
+Defaults and values are written under the default base (:data:`DEFAULT_BASE`). A build
+made with another base mints its ``id/`` and ``graph/`` IRIs under that base, so binding
+for such a build (``base=…``) re-bases every parameter's term, given or default
+(:func:`rebase`); the vocabulary (``def/``) never moves.
 
 Convention (the same on the embedded store and on any endpoint): every triple pattern sits
 inside an explicit ``GRAPH ?g { … }`` block; the default graph is empty and never queried,
@@ -33,7 +40,7 @@ from .namespaces import DEFAULT_BASE, OTYPE, ROLE, SDG, STATUS
 
 __all__ = [
     "PARAMETER_TYPES", "CatalogueEntry", "Parameter", "bind", "find", "load_catalogue",
-    "make_term", "parse_entry",
+    "make_term", "parse_entry", "rebase",
 ]
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -52,6 +59,9 @@ PARAMETER_TYPES: dict[str, str] = {
     "iri": "an absolute IRI",
 }
 """Parameter types a catalogue header may declare, and what each accepts."""
+
+_MINTED = ("id/", "graph/")
+"""Parts of the base that a build's ``--base`` moves (the vocabulary under def/ stays)."""
 
 _NAMESPACES: dict[str, str] = {
     "org-id": DEFAULT_BASE + "id/org/",
@@ -88,8 +98,26 @@ class CatalogueEntry:
         return next((p for p in self.parameters if p.name == name), None)
 
 
-def make_term(ptype: str, value: str, *, where: str = "parameter") -> ox.NamedNode | ox.Literal:
+def rebase(iri: str, base: str) -> str:
+    """*iri*, minted under the default base, moved under *base* (``id/`` and ``graph/``).
+
+    >>> rebase("https://w3id.org/metrokg/id/org/amb", "https://example.org/kg/")
+    'https://example.org/kg/id/org/amb'
+    >>> rebase("https://w3id.org/metrokg/def/role/member", "https://example.org/kg/")
+    'https://w3id.org/metrokg/def/role/member'
+    """
+    if base != DEFAULT_BASE:
+        for part in _MINTED:
+            if iri.startswith(DEFAULT_BASE + part):
+                return base + iri[len(DEFAULT_BASE):]
+    return iri
+
+
+def make_term(ptype: str, value: str, *, where: str = "parameter",
+              base: str = DEFAULT_BASE) -> ox.NamedNode | ox.Literal:
     """The RDF term for *value* as a parameter of type *ptype*, or a :class:`QueryError`.
+
+    IRIs minted under the default base are re-based under *base* (:func:`rebase`).
 
     >>> make_term("org-id", "amb").value
     'https://w3id.org/metrokg/id/org/amb'
@@ -106,10 +134,10 @@ def make_term(ptype: str, value: str, *, where: str = "parameter") -> ox.NamedNo
     bad = QueryError(f"{where}: {value!r} is not {PARAMETER_TYPES.get(ptype, ptype)}")
     if ptype in _NAMESPACES:
         if _SLUG.match(value):
-            return ox.NamedNode(_NAMESPACES[ptype] + value)
-        return _iri(value, bad)
+            return ox.NamedNode(rebase(_NAMESPACES[ptype] + value, base))
+        return _iri(value, bad, base)
     if ptype == "iri":
-        return _iri(value, bad)
+        return _iri(value, bad, base)
     if ptype == "sdg-goal":
         if value.isdigit() and 1 <= int(value) <= 17 and not value.startswith("0"):
             return ox.NamedNode(str(SDG) + value)
@@ -124,21 +152,23 @@ def make_term(ptype: str, value: str, *, where: str = "parameter") -> ox.NamedNo
                      f"(use one of: {', '.join(PARAMETER_TYPES)})")
 
 
-def _iri(value: str, error: QueryError) -> ox.NamedNode:
+def _iri(value: str, error: QueryError, base: str) -> ox.NamedNode:
     text = value[1:-1] if value.startswith("<") and value.endswith(">") else value
     if not _IRI.match(text):
         raise error
     try:
-        return ox.NamedNode(text)
+        return ox.NamedNode(rebase(text, base))
     except ValueError:
         raise error from None
 
 
-def bind(entry: CatalogueEntry, params: Mapping[str, str] | None = None) -> str:
+def bind(entry: CatalogueEntry, params: Mapping[str, str] | None = None, *,
+         base: str = DEFAULT_BASE) -> str:
     """The entry's query text with each parameter's ``VALUES`` block set to its value.
 
     Unknown parameter names and values that do not fit the parameter's type are refused
-    with a :class:`QueryError`; parameters not given keep their defaults.
+    with a :class:`QueryError`; parameters not given keep their defaults — re-based, as
+    given values are, when *base* (the base of the build queried) is not the default.
     """
     params = dict(params or {})
     unknown = sorted(set(params) - {p.name for p in entry.parameters})
@@ -148,9 +178,10 @@ def bind(entry: CatalogueEntry, params: Mapping[str, str] | None = None) -> str:
                          f"(its parameters: {known})")
     text = entry.text
     for p in entry.parameters:
-        if p.name not in params:
+        if p.name not in params and base == DEFAULT_BASE:
             continue
-        term = make_term(p.type, params[p.name], where=f"query {entry.id}, parameter {p.name}")
+        term = make_term(p.type, params.get(p.name, p.default), base=base,
+                         where=f"query {entry.id}, parameter {p.name}")
         text = _values_block(p.name).sub(
             lambda m, t=term: f"{m.group(1)}{{ {t} }}", text, count=1)  # type: ignore[misc]
     return text

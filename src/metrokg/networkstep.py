@@ -3,8 +3,9 @@
 Called by :func:`metrokg.build.build` after validation, on the build's one Oxigraph store:
 the projection queries run on it, the whole undirected view is analysed, and the analysis
 graph and its provenance are added to it. The results' date comes from
-:func:`metrokg.analysis.analysis_date` (``SOURCE_DATE_EPOCH``, else the newest input
-file's modification time), so the same inputs give byte-identical outputs.
+:func:`metrokg.analysis.analysis_date` (``SOURCE_DATE_EPOCH``; else, in a git checkout
+whose inputs have no uncommitted change, the time of the last commit touching them; else
+the newest input's modification time), so the same inputs give byte-identical outputs.
 """
 
 from __future__ import annotations

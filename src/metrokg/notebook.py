@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "AGENDA", "STATUSES", "catalogue_frame", "centrality_chart", "communities_frame", "execute",
-    "explorer_frame", "frame", "project_paths", "publish_pages", "reconciliation",
+    "execute_on", "explorer_frame", "frame", "project_paths", "publish_pages", "reconciliation",
     "remote_references", "render_notebooks", "same_answer", "scores_frame", "sdg_heatmap",
     "sdg_matrix_by_organisation", "sdg_matrix_by_plan", "short_name", "status_chart",
     "status_table", "to_html", "totals_chart",
@@ -459,7 +459,6 @@ def publish_pages(output: Path, *, folder: Path | None = None,
     fails raises nbclient's ``CellExecutionError``: nothing is published then.
     """
     import importlib.util
-    import tempfile
 
     folder = folder if folder is not None else default_paths().root / "notebooks"
     if not any(folder.glob("*.ipynb")):
@@ -472,14 +471,44 @@ def publish_pages(output: Path, *, folder: Path | None = None,
                  "pip install -e '.[notebooks]'")
         return {}
     progress(f"executing and rendering the notebooks in {folder}")
-    previous = os.environ.get("METROKG_DIST")
-    with tempfile.TemporaryDirectory(prefix="metrokg-notebooks-") as dist:
-        (Path(dist) / "graph").symlink_to(output.resolve(), target_is_directory=True)
-        os.environ["METROKG_DIST"] = dist  # the kernels inherit it: they read this build
-        try:
-            return render_notebooks(folder)
-        finally:
-            if previous is None:
-                os.environ.pop("METROKG_DIST", None)
-            else:
-                os.environ["METROKG_DIST"] = previous
+    return {path.with_suffix(".html").name: to_html(execute_on(path, output), title=path.stem)
+            for path in sorted(folder.glob("*.ipynb"))}
+
+
+_EXECUTED: dict[tuple[str, ...], Any] = {}
+"""Notebooks executed in this process, by notebook content and build (see execute_on)."""
+
+
+def execute_on(path: Path, output: Path, *, timeout: int = 120) -> Any:
+    """The notebook at *path* executed on the build in *output* (a copy; run once per process).
+
+    The kernels read that build through ``METROKG_DIST`` (a temporary folder whose
+    ``graph`` links to *output*). A notebook is executed again only when its text, the
+    build (its resolved folder and dataset file) or ``METROKG_ENDPOINT`` changed, so the
+    tests and ``publish`` in one process share one execution.
+    """
+    import copy
+    import hashlib
+    import tempfile
+
+    if not path.is_file():
+        raise InputError(str(path), "no such notebook")
+    target = output.resolve()
+    dataset = target / "metrokg.nq"
+    stat = dataset.stat() if dataset.is_file() else None
+    key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest(), str(target),
+           f"{stat.st_mtime_ns}:{stat.st_size}" if stat else "-",
+           os.environ.get("METROKG_ENDPOINT", ""))
+    if key not in _EXECUTED:
+        previous = os.environ.get("METROKG_DIST")
+        with tempfile.TemporaryDirectory(prefix="metrokg-notebooks-") as dist:
+            (Path(dist) / "graph").symlink_to(target, target_is_directory=True)
+            os.environ["METROKG_DIST"] = dist  # the kernels inherit it: they read this build
+            try:
+                _EXECUTED[key] = execute(path, timeout=timeout)
+            finally:
+                if previous is None:
+                    os.environ.pop("METROKG_DIST", None)
+                else:
+                    os.environ["METROKG_DIST"] = previous
+    return copy.deepcopy(_EXECUTED[key])

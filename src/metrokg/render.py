@@ -39,9 +39,15 @@ _RESULTS = {"json": pyoxigraph.QueryResultsFormat.JSON, "xml": pyoxigraph.QueryR
             "csv": pyoxigraph.QueryResultsFormat.CSV, "tsv": pyoxigraph.QueryResultsFormat.TSV}
 _NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
-_NAMESPACES = sorted(
-    [*PREFIXES.items(), ("id", DEFAULT_BASE + "id/"), ("graph", DEFAULT_BASE + "graph/")],
-    key=lambda item: -len(item[1]))
+
+
+def _namespaces(base: str) -> list[tuple[str, str]]:
+    """The prefixes of compact names, longest namespace first; ``id:``/``graph:`` under *base*."""
+    return sorted([*PREFIXES.items(), ("id", base + "id/"), ("graph", base + "graph/")],
+                  key=lambda item: -len(item[1]))
+
+
+_NAMESPACES = _namespaces(DEFAULT_BASE)
 
 
 class XmlCharacterError(QueryError):
@@ -127,8 +133,8 @@ def _serialize(results: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean, for
     return data
 
 
-def short(term: Term | None) -> str:
-    """The compact text of *term* ('' when unbound).
+def short(term: Term | None, base: str = DEFAULT_BASE) -> str:
+    """The compact text of *term* ('' when unbound); ``id:`` and ``graph:`` under *base*.
 
     >>> short(pyoxigraph.NamedNode("https://w3id.org/metrokg/id/org/amb"))
     'id:org/amb'
@@ -137,11 +143,13 @@ def short(term: Term | None) -> str:
     >>> short(pyoxigraph.Literal("49", datatype=pyoxigraph.NamedNode(
     ...     "http://www.w3.org/2001/XMLSchema#integer")))
     '49'
+    >>> short(pyoxigraph.NamedNode("https://example.org/kg/id/org/amb"), "https://example.org/kg/")
+    'id:org/amb'
     """
     if term is None:
         return ""
     if isinstance(term, pyoxigraph.NamedNode):
-        for prefix, ns in _NAMESPACES:
+        for prefix, ns in (_NAMESPACES if base == DEFAULT_BASE else _namespaces(base)):
             if term.value.startswith(ns) and len(term.value) > len(ns):
                 return f"{prefix}:{term.value[len(ns):]}"
         return term.value
@@ -150,8 +158,11 @@ def short(term: Term | None) -> str:
     return str(term.value)
 
 
-def render(result: QueryResult, format: str = "table") -> str:
-    """*result* as text in *format* (one of TABLE_FORMATS, or GRAPH_FORMATS for graphs)."""
+def render(result: QueryResult, format: str = "table", *, base: str = DEFAULT_BASE) -> str:
+    """*result* as text in *format* (one of TABLE_FORMATS, or GRAPH_FORMATS for graphs).
+
+    Tables and Markdown write compact names with ``id:`` and ``graph:`` under *base*.
+    """
     if isinstance(result, GraphResult):
         if format not in GRAPH_FORMATS:
             raise QueryError(f"{result.name} returns a graph: write it as one of "
@@ -167,17 +178,17 @@ def render(result: QueryResult, format: str = "table") -> str:
     if format in _RESULTS:
         text = write_solutions(result.variables, result.rows, format).decode("utf-8")
         return text if text.endswith("\n") else text + "\n"
-    writers: dict[str, Callable[[SelectResult], str]] = {"table": _table, "md": _markdown}
-    return writers[format](result)
+    writers: dict[str, Callable[[SelectResult, str], str]] = {"table": _table, "md": _markdown}
+    return writers[format](result, base)
 
 
-def _cells(result: SelectResult) -> list[list[str]]:
-    return [[printable(short(t).replace("\n", " ")) for t in row] for row in result.rows]
+def _cells(result: SelectResult, base: str) -> list[list[str]]:
+    return [[printable(short(t, base).replace("\n", " ")) for t in row] for row in result.rows]
 
 
-def _table(result: SelectResult) -> str:
+def _table(result: SelectResult, base: str) -> str:
     header = list(result.variables)
-    cells = _cells(result)
+    cells = _cells(result, base)
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
     widths = [min(w, 60) for w in widths]
 
@@ -191,11 +202,11 @@ def _table(result: SelectResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def _markdown(result: SelectResult) -> str:
+def _markdown(result: SelectResult, base: str) -> str:
     def cell(text: str) -> str:
         return text.replace("|", "\\|")
 
     out = ["| " + " | ".join(result.variables) + " |",
            "|" + "|".join("---" for _ in result.variables) + "|"]
-    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in _cells(result)]
+    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in _cells(result, base)]
     return "\n".join(out) + "\n"

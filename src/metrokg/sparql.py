@@ -29,6 +29,7 @@ import pyoxigraph
 
 from .catalogue import CatalogueEntry, bind, find, load_catalogue
 from .errors import QueryError
+from .namespaces import DEFAULT_BASE
 from .paths import ProjectPaths, default_paths
 from .queryparse import QueryRefused, QueryShape, decode_escapes, nesting_depth
 
@@ -152,13 +153,16 @@ _MAX_DEPTH = 64
 
 
 def prepare(name_or_text: str | Path, *, params: Mapping[str, str] | None = None,
-            paths: ProjectPaths | None = None,
+            paths: ProjectPaths | None = None, base: str | None = None,
             timeout: float = DEFAULT_TIMEOUT) -> PreparedQuery:
     """Resolve a catalogue name, ``.rq`` path or inline text; bind parameters; parse it.
 
     A string that looks like a name (no spaces or braces) is a catalogue id; one ending
-    in ``.rq`` is a file. Raises :class:`QueryError` for unknown names, bad parameters
-    and syntax errors (with file, line and column).
+    in ``.rq`` is a file. A catalogue query's parameters are bound for the dataset's
+    *base* (default: the base recorded by the build in ``paths.output``), so its
+    defaults and values written under the default base name the build's things. Raises
+    :class:`QueryError` for unknown names, bad parameters and syntax errors (with file,
+    line and column).
     """
     entry: CatalogueEntry | None = None
     text_in = str(name_or_text)
@@ -173,7 +177,11 @@ def prepare(name_or_text: str | Path, *, params: Mapping[str, str] | None = None
     elif _NAME.match(text_in.strip()):
         paths = paths or default_paths()
         entry = find(load_catalogue(paths.queries), text_in.strip())
-        text, name = bind(entry, params), entry.id
+        if base is None:
+            from .outputs.summary import recorded_base
+
+            base = recorded_base(paths.output)
+        text, name = bind(entry, params, base=base), entry.id
     else:
         if params:
             raise QueryError("--param works with catalogue queries only "
@@ -275,7 +283,8 @@ def run(prepared: PreparedQuery, *, store: pyoxigraph.Store | None = None,
 def query(name_or_text: str | Path, *, params: Mapping[str, str] | None = None,
           endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT,
           store: pyoxigraph.Store | None = None, paths: ProjectPaths | None = None,
-          allow_service: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> QueryResult:
+          allow_service: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
+          base: str | None = None) -> QueryResult:
     """Run a catalogue query (by id), a ``.rq`` file or inline SPARQL text.
 
     The default graph is the union of the named graphs locally, as on ``metrokg serve``;
@@ -293,6 +302,9 @@ def query(name_or_text: str | Path, *, params: Mapping[str, str] | None = None,
         paths: the checkout whose catalogue and build are used (default: this one).
         allow_service: let a local query's ``SERVICE`` reach other endpoints.
         max_bytes: the largest answer read from *endpoint*.
+        base: the base the queried dataset was built with; default: the one recorded by
+            the build in ``paths.output``, or the default base with *store* or *endpoint*
+            (pass it when their dataset was built under another base).
 
     Returns:
         :class:`SelectResult`, :class:`AskResult` or :class:`GraphResult`.
@@ -301,7 +313,10 @@ def query(name_or_text: str | Path, *, params: Mapping[str, str] | None = None,
         QueryError: unknown name, bad parameter, syntax error, endpoint failure.
         StoreError: no built dataset (run ``metrokg build``).
     """
-    prepared = prepare(name_or_text, params=params, paths=paths, timeout=timeout)
+    if base is None and (store is not None or endpoint is not None):
+        base = DEFAULT_BASE
+    prepared = prepare(name_or_text, params=params, paths=paths, base=base,
+                       timeout=timeout)
     return run(prepared, store=store, endpoint=endpoint, timeout=timeout, paths=paths,
                allow_service=allow_service, max_bytes=max_bytes)
 

@@ -20,11 +20,31 @@ CENTRALITY_ENGINES = ("auto", "networkx", "igraph")
 """Engines of the network measures (metrokg.centrality.ENGINES)."""
 
 
-def add_project_options(p: argparse.ArgumentParser) -> None:
+def add_project_options(p: argparse.ArgumentParser, *, minting: bool = False) -> None:
+    """``--project``, and ``--base`` for the commands that mint IRIs (*minting*).
+
+    Commands that read a build take its base from the build (:func:`build_base`).
+    """
     p.add_argument("--project", type=Path, default=None, metavar="DIR",
                    help="the metrokg checkout to work on (default: this one)")
-    p.add_argument("--base", default=DEFAULT_BASE, metavar="IRI",
-                   help=f"base of minted IRIs (default {DEFAULT_BASE})")
+    if minting:
+        p.add_argument("--base", default=DEFAULT_BASE, type=_base, metavar="IRI",
+                       help=f"base of minted IRIs, ending in / (default {DEFAULT_BASE}); "
+                            "commands that read the build take it from the build")
+
+
+def _base(value: str) -> str:
+    if not value.endswith("/") or ":" not in value or any(c in value for c in ' <>"{}|\\^`'):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an absolute IRI ending in / "
+                                         "(e.g. https://example.org/kg/)")
+    return value
+
+
+def build_base(output: Path) -> str:
+    """The base the build in *output* minted its IRIs under (recorded in summary.json)."""
+    from ..outputs.summary import recorded_base
+
+    return recorded_base(output)
 
 
 def project_paths(args: argparse.Namespace) -> ProjectPaths:

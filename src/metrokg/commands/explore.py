@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import COLOUR_BY, LANGUAGES, MEASURES, add_project_options, project_paths
+from .common import COLOUR_BY, LANGUAGES, MEASURES, add_project_options, build_base, project_paths
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,8 +22,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="colour by organisation type or community (default type)")
     p.add_argument("--lang", default="en", choices=list(LANGUAGES),
                    help="language of the names (default en; switchable in the page)")
-    p.add_argument("-o", "--output", type=Path, default=Path("explorer.html"),
-                   metavar="FILE", help="where to write the page (default explorer.html)")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                   help="where to write the page (default dist/explorer.html of the project)")
     p.set_defaults(run=run)
 
 
@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
     plans = {p: label_of(projection.elements[p].names, p, args.lang) for p in projection.plans()}
     page = explorer_html(graph, analysis, title=f"metrokg — partnership network ({view.text})",
                          plans=plans, lang=args.lang, size_by=args.size_by,
-                         colour_by=args.colour_by)
-    args.output.write_text(page, encoding="utf-8")
-    print(f"wrote {args.output} ({analysis.nodes} organisations, {analysis.edges} edges)")
+                         colour_by=args.colour_by, base=build_base(paths.output))
+    output: Path = args.output or paths.dist / "explorer.html"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(page, encoding="utf-8")
+    print(f"wrote {output} ({analysis.nodes} organisations, {analysis.edges} edges)")
     return 0

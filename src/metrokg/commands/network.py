@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import CENTRALITY_ENGINES, MEASURES, add_project_options, project_paths
+from .common import CENTRALITY_ENGINES, MEASURES, add_project_options, build_base, project_paths
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -77,9 +77,10 @@ def _run(args: argparse.Namespace) -> int:
         date = analysis_date([paths.data, paths.sources, paths.ontology,
                               paths.queries / "network"])
         trig = ox.Store()
-        trig.extend(list(quads_from_dataset(to_rdf(analysis, base=args.base, date=date))))
+        base = build_base(paths.output)
+        trig.extend(list(quads_from_dataset(to_rdf(analysis, base=base, date=date))))
         dumps.write(dumps.sorted_quads(trig), stem.with_suffix(".trig"), ox.RdfFormat.TRIG,
-                    base=args.base)
+                    base=base)
         scored = annotate(graph, analysis)
         write_gexf(scored, stem.with_suffix(".gexf"))
         write_graphml(scored, stem.with_suffix(".graphml"))

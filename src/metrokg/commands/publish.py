@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_graph_option, add_project_options, built_output, progress, project_paths
+from .common import (
+    add_graph_option,
+    add_project_options,
+    build_base,
+    built_output,
+    progress,
+    project_paths,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -16,10 +23,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "content-negotiation rules for Apache (.htaccess) and nginx (nginx.conf). "
                     "DIR is replaced only when the export is complete.")
     add_project_options(p)
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="target folder")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="target folder (default dist/site of the project)")
     add_graph_option(p)
     p.add_argument("--site", default=None, metavar="URL",
-                   help="public address of the site, for download links (default: the base)")
+                   help="public address of the site, for download links (default: the build's base)")
     p.add_argument("--lang", default="en", choices=["ca", "es", "en"],
                    help="language of the static pages (default en)")
     p.set_defaults(run=run)
@@ -32,8 +40,9 @@ def run(args: argparse.Namespace) -> int:
     paths = project_paths(args)
     output = built_output(args, paths)
     site = args.site if args.site is None or args.site.endswith("/") else args.site + "/"
-    pub = load_published(output, base=args.base, queries=paths.queries)
-    result = publish_site(pub, args.out, lang=args.lang, site_root=site, progress=progress)
+    pub = load_published(output, base=build_base(output), queries=paths.queries)
+    result = publish_site(pub, args.out or paths.dist / "site", lang=args.lang, site_root=site,
+                          progress=progress)
     print(f"published {result.pages} pages, {result.files} files "
           f"({result.bytes / 1e6:.1f} MB) to {result.out}")
     return 0

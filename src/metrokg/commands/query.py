@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..catalogue import load_catalogue
 from ..errors import InputError, QueryError
+from ..namespaces import DEFAULT_BASE
 from ..paths import ProjectPaths, default_paths
 from ..render import GRAPH_FORMATS, TABLE_FORMATS, render
 from ..safetext import printable
@@ -47,6 +48,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--endpoint", metavar="URL",
                    help="SPARQL endpoint to query instead of the embedded store "
                         "(Oxigraph server: http://host:7878/query)")
+    p.add_argument("--base", default=None, metavar="IRI",
+                   help="with --endpoint: the base the endpoint's dataset was built with "
+                        f"(default {DEFAULT_BASE}); locally the build's own base is used")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"how long the query may take, locally or on the endpoint (default "
                         f"{DEFAULT_TIMEOUT:g})")
@@ -90,13 +94,22 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--timeout", f"{args.timeout} is not a positive number of seconds")
     if not (0 < args.max_answer < math.inf):
         raise InputError("--max-answer", f"{args.max_answer} is not a positive size in MiB")
-    prepared = prepare(args.query, params=_params(args.param), paths=paths,
+    if args.base is not None and args.endpoint is None:
+        raise InputError("--base", "the local build's base is recorded in the build",
+                         hint="use --base only with --endpoint")
+    if args.endpoint is not None:
+        base = args.base or DEFAULT_BASE
+    else:
+        from ..outputs.summary import recorded_base
+
+        base = recorded_base(paths.output)
+    prepared = prepare(args.query, params=_params(args.param), paths=paths, base=base,
                        timeout=args.timeout)
     result = run_prepared(prepared, endpoint=args.endpoint, timeout=args.timeout, paths=paths,
                           allow_service=args.allow_service,
                           max_bytes=int(args.max_answer * 2**20))
     fmt = args.format or ("turtle" if isinstance(result, GraphResult) else "table")
-    text = render(result, fmt)
+    text = render(result, fmt, base=base)
     if args.output:
         write_atomically(args.output, text)
     else:

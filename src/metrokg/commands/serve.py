@@ -8,7 +8,7 @@ import sys
 from urllib.parse import urlsplit
 
 from ..errors import InputError
-from .common import add_graph_option, add_project_options, built_output, project_paths
+from .common import add_graph_option, add_project_options, build_base, built_output, project_paths
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
                              f"this system (no seccomp, no network namespace), so metrokg "
                              f"serve will not listen on {args.host}",
                              hint="listen on 127.0.0.1, or see docs/publishing.md")
-    config = ServeConfig(output, base=args.base, limits=limits, queries=paths.queries,
+    config = ServeConfig(output, base=build_base(output), limits=limits, queries=paths.queries,
                          public_url=public_url, cors=args.cors,
                          isolation_required=not _loopback(args.host))
     print(f"metrokg serve: http://{args.host}:{args.port}/ as {public_url} (SPARQL at /sparql; "

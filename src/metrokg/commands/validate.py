@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "record files, e.g. your own organisations and plans). "
                                    "Exit 0 if there is no Violation, 3 otherwise, 2 on bad input.")
     p.add_argument("files", nargs="*", type=Path, metavar="FILE")
-    add_project_options(p)
+    add_project_options(p, minting=True)
     p.add_argument("--engine", choices=ENGINES, default="auto",
                    help="SHACL engine: pyshacl (the reference), rudof (pyrudof, fast), or auto "
                         "(rudof unless the shapes need pyshacl); same findings either way")

@@ -6,19 +6,22 @@ quads that carry the predicate, whatever the number of named graphs.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES
+from ..errors import StoreError
+from ..namespaces import DEFAULT_BASE, PREFIXES
 
 if TYPE_CHECKING:
     from ..validate import ValidationResult
 
-__all__ = ["Summary", "curie", "summarise"]
+__all__ = ["Summary", "curie", "recorded_base", "summarise"]
 
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _SOURCE = ox.NamedNode(PREFIXES["dcterms"] + "source")
@@ -37,9 +40,10 @@ class Summary:
     by_source: dict[str, int]
     by_status: dict[str, dict[str, int]]
     validation: dict[str, int] = field(default_factory=dict)
+    base: str = DEFAULT_BASE
 
     def as_dict(self) -> dict[str, Any]:
-        return {"quads": self.quads, "named_graphs": self.named_graphs,
+        return {"base": self.base, "quads": self.quads, "named_graphs": self.named_graphs,
                 "by_class": self.by_class, "by_source": self.by_source,
                 "by_status": self.by_status, "validation": self.validation}
 
@@ -105,4 +109,25 @@ def summarise(store: ox.Store, *, base: str,
     return Summary(len(store), graphs,
                    {curie(k, base): len(v) for k, v in sorted(typed.items())},
                    dict(sorted(sources.items())),
-                   {k: dict(sorted(v.items())) for k, v in sorted(statuses.items())}, counts)
+                   {k: dict(sorted(v.items())) for k, v in sorted(statuses.items())}, counts,
+                   base)
+
+
+def recorded_base(folder: Path) -> str:
+    """The base the build in *folder* minted its IRIs under (``base`` in its summary.json).
+
+    Every command that reads a build takes the base from here, never from an option.
+    A folder without a summary (a dataset made by hand) is taken as the default base.
+    """
+    path = folder / "summary.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return DEFAULT_BASE
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{path}: cannot read the build's summary ({exc}); "
+                         "run `metrokg build` again") from None
+    base = data.get("base", DEFAULT_BASE) if isinstance(data, dict) else None
+    if not isinstance(base, str) or not base:
+        raise StoreError(f"{path}: no base recorded; run `metrokg build` again")
+    return base
