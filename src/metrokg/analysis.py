@@ -34,7 +34,7 @@ import networkx as nx
 from rdflib import Dataset, Literal, URIRef
 
 from . import centrality
-from .errors import InputError
+from .errors import InputError, MetrokgError
 from .namespaces import DCTERMS, MKG, PROV, RDF, RDFS, SDG, XSD
 from .nogc import paused
 
@@ -214,8 +214,40 @@ def _eigenvector(graph: nx.Graph) -> dict[Any, float]:
     sub = graph.subgraph(main)
     if len(main) <= 2:  # ARPACK needs n > 2; two linked nodes share the eigenvector evenly
         return {v: 2 ** -0.5 for v in main}
-    values: dict[Any, float] = nx.eigenvector_centrality_numpy(sub, weight="weight")
+    from scipy.sparse.linalg import ArpackNoConvergence  # type: ignore[import-untyped]
+
+    try:
+        values: dict[Any, float] = nx.eigenvector_centrality_numpy(sub, weight="weight")
+    except ArpackNoConvergence:  # a small eigenvalue gap (long chains): 50·n steps do not do
+        return _eigenvector_symmetric(sub)
     return values
+
+
+def _eigenvector_symmetric(graph: nx.Graph) -> dict[Any, float]:
+    """Leading eigenvector of the symmetric adjacency, when ARPACK's Arnoldi gave up.
+
+    Dense ``eigh`` (exact, O(n³)) up to 3,000 nodes, else symmetric Lanczos (``eigsh``)
+    with a budget of 100·n steps; normalised as NetworkX does (unit norm, positive sum).
+
+    Raises:
+        MetrokgError: Lanczos did not converge either (the message says so).
+    """
+    import numpy as np
+    from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+
+    nodes = list(graph)
+    matrix = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight="weight", dtype=float)
+    if len(nodes) <= 3000:
+        vector = np.linalg.eigh(matrix.toarray())[1][:, -1]
+    else:
+        try:
+            vector = eigsh(matrix, k=1, which="LA", maxiter=100 * len(nodes))[1][:, 0]
+        except ArpackNoConvergence as exc:
+            raise MetrokgError(
+                f"eigenvector centrality did not converge on the largest component "
+                f"({len(nodes)} nodes): its two leading eigenvalues are too close") from exc
+    vector = vector / (np.sign(vector.sum()) * np.linalg.norm(vector))
+    return {node: float(abs(value)) for node, value in zip(nodes, vector, strict=True)}
 
 
 def _round(value: float) -> float:
