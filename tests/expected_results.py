@@ -165,3 +165,14 @@ def _rebased_graph(graph: Graph, base: str) -> Graph:
         out.add(tuple(URIRef(rebase(str(t), base)) if isinstance(t, URIRef) else t  # type: ignore[arg-type]
                       for t in triple))
     return out
+
+
+def comparable(result: QueryResult) -> object:
+    """A result in a form two engines' answers can be compared by (``==``): rows as a
+    multiset of term texts, a boolean, or a multiset of triples."""
+    if isinstance(result, SelectResult):
+        return result.variables, Counter(tuple(map(str, row)) for row in result.rows)
+    if isinstance(result, AskResult):
+        return result.value
+    assert isinstance(result, GraphResult)
+    return Counter(str(t) for t in result.triples)

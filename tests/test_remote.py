@@ -13,18 +13,18 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
 import pytest
+from expected_results import comparable
 
 from metrokg.build import BuildResult
 from metrokg.catalogue import load_catalogue
 from metrokg.cli import main
 from metrokg.errors import QueryError
-from metrokg.sparql import AskResult, GraphResult, QueryResult, SelectResult, query
+from metrokg.sparql import GraphResult, SelectResult, query
 from metrokg.store import open_store
 
 pytestmark = pytest.mark.server
@@ -89,15 +89,6 @@ def server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iter
 @pytest.fixture(scope="module")
 def store(built: BuildResult) -> pyoxigraph.Store:
     return open_store(dump=built.files["dataset_nquads"])
-
-
-def comparable(result: QueryResult) -> object:
-    if isinstance(result, SelectResult):
-        return result.variables, Counter(tuple(map(str, row)) for row in result.rows)
-    if isinstance(result, AskResult):
-        return result.value
-    assert isinstance(result, GraphResult)
-    return Counter(str(t) for t in result.triples)
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))

@@ -11,18 +11,18 @@ term.
 from __future__ import annotations
 
 import subprocess
-from collections import Counter
 from pathlib import Path
 
 import httpx
 import pyoxigraph
 import pytest
 import virtuoso as vt
+from expected_results import comparable
 
 from metrokg.build import BuildResult
 from metrokg.catalogue import load_catalogue
 from metrokg.cli import main
-from metrokg.sparql import AskResult, GraphResult, QueryResult, SelectResult, query
+from metrokg.sparql import SelectResult, query
 from metrokg.store import open_store
 
 pytestmark = pytest.mark.server
@@ -60,15 +60,6 @@ def pushed(server: vt.Virtuoso, built: BuildResult, netrc: Path) -> vt.Virtuoso:
 @pytest.fixture(scope="module")
 def store(built: BuildResult) -> pyoxigraph.Store:
     return open_store(dump=built.files["dataset_nquads"])
-
-
-def comparable(result: QueryResult) -> object:
-    if isinstance(result, SelectResult):
-        return result.variables, Counter(tuple(map(str, row)) for row in result.rows)
-    if isinstance(result, AskResult):
-        return result.value
-    assert isinstance(result, GraphResult)
-    return Counter(str(t) for t in result.triples)
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
