@@ -1,41 +1,73 @@
 """The fast engine: pyrudof's native SHACL validator (Rust), SHACL-SPARQL included.
 
-The data goes in as N-Triples text, the shapes as N-Triples of the shapes graph (SPARQL
-targets already resolved to target nodes, see :mod:`.shapes`); the report comes back as
-a SHACL validation report graph, read with rdflib like pyshacl's.
+Each run is a fresh pyrudof session fed N-Triples files (the data slice of a group of
+shapes, see :mod:`.reach`) and the N-Triples of the shapes graph (SPARQL targets already
+resolved to target nodes, see :mod:`.shapes`); its report comes back as a SHACL
+validation report graph, read with rdflib like pyshacl's, and the runs' reports are
+merged into one. pyrudof releases the GIL while it reads and validates, so a run can go
+on in a thread while Python does other work; a session is dropped before the next one
+starts, so the runs' memory does not add up.
 """
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal
 
 from ..errors import InputError
-from ..namespaces import SH
+from ..namespaces import RDF, SH
 
-__all__ = ["run_rudof"]
+__all__ = ["Run", "run_rudof"]
+
+Run = tuple[Sequence[Path], Graph]
+"""One validation run: the N-Triples files of its data, and its shapes graph."""
 
 
-def run_rudof(data: bytes, shapes: Graph) -> Graph:
-    """The SHACL report of *shapes* on the N-Triples *data*."""
+def run_rudof(runs: Sequence[Run], shapes: Graph) -> Graph:
+    """One SHACL report of every run (*shapes* is the whole graph, for the messages)."""
     import pyrudof  # a compiled extension: imported only when this engine runs
 
-    rudof = pyrudof.Rudof(pyrudof.RudofConfig())
-    try:
-        # a comment line first: pyrudof refuses an empty input, and no data is valid data
-        rudof.read_data("# metrokg data\n" + data.decode("utf-8"),
-                        format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
-        rudof.read_shacl("# metrokg shapes\n" + shapes.serialize(format="nt"),
-                         format=pyrudof.ShaclFormat.NTriples,
-                         reader_mode=pyrudof.ReaderMode.Strict)
-        rudof.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)
-        text = rudof.serialize_shacl_validation_results(
-            format=pyrudof.ResultShaclValidationFormat.NTriples)
-    except pyrudof.RudofError as exc:
-        raise InputError("shapes", "a shape cannot be run by pyrudof: "
-                         + " ".join(str(exc).split()),
-                         hint="fix the shape in shapes/*.ttl, or use --engine pyshacl"
-                         ) from None
-    return _with_shape_messages(Graph().parse(data=text, format="nt"), shapes)
+    report = Graph()
+    head = BNode()
+    conforms = True
+    for files, part in runs:
+        rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+        try:
+            for i, path in enumerate(files):
+                rudof.read_data(str(path), format=pyrudof.RDFFormat.NTriples,
+                                reader_mode=pyrudof.ReaderMode.Strict, merge=i > 0)
+            rudof.read_shacl("# metrokg shapes\n" + part.serialize(format="nt"),
+                             format=pyrudof.ShaclFormat.NTriples,
+                             reader_mode=pyrudof.ReaderMode.Strict)
+            rudof.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)
+            text = rudof.serialize_shacl_validation_results(
+                format=pyrudof.ResultShaclValidationFormat.NTriples)
+        except pyrudof.RudofError as exc:
+            raise InputError("shapes", "a shape cannot be run by pyrudof: "
+                             + " ".join(str(exc).split()),
+                             hint="fix the shape in shapes/*.ttl, or use --engine pyshacl"
+                             ) from None
+        finally:
+            del rudof
+        conforms &= _merge(report, head, Graph().parse(data=text, format="nt"))
+    report.add((head, RDF.type, SH.ValidationReport))
+    report.add((head, SH.conforms, Literal(conforms)))
+    return _with_shape_messages(report, shapes)
+
+
+def _merge(report: Graph, head: BNode, part: Graph) -> bool:
+    """Copy *part*'s results under *head*; whether *part* conforms."""
+    heads = set(part.subjects(RDF.type, SH.ValidationReport))
+    conforms = all(part.value(h, SH.conforms) != Literal(False) for h in heads)
+    for s, p, o in part:
+        if s in heads:
+            if p == SH.result:
+                report.add((head, p, o))
+        else:
+            report.add((s, p, o))
+    return conforms
 
 
 def _with_shape_messages(report: Graph, shapes: Graph) -> Graph:
