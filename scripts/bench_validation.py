@@ -1,7 +1,7 @@
-"""Time validation: the real graph, then synthetic graphs at 10^5 and 10^6 quads.
+"""Time validation: the real graph, synthetic graphs at 10^5 and 10^6 quads, and the build.
 
 Usage: .venv/bin/python scripts/bench_validation.py [--scales 15,150] [--repeat 3]
-       [--plain-max 200000] [--cache dist/bench-scale]
+       [--plain-max 200000] [--groups 1,3] [--build-scales 100] [--cache dist/bench-scale]
 
 Real graph: the whole validation (``checks.validate_store``, engine auto = pyrudof), the
 shapes with each engine, the dataset checks, and plain ``pyshacl.validate``.
@@ -13,15 +13,28 @@ findings to compare. Each run times, interleaved, ``validate_store`` with the au
 (N-Triples export and SPARQL-target resolution included) and — up to --plain-max quads —
 plain ``pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)`` on
 an rdflib graph of the same triples (built once, outside the timing). The (focus, shape,
-severity) sets of the two are compared. Prints Markdown for docs/benchmarks.md.
+severity) sets of the two are compared. Each ``validate_store`` run is also timed with
+the shapes in each of --groups pyrudof runs (``checks.validate.GROUPS``), with its CPU
+time (all threads) and the peak RSS during it (``VmHWM`` reset through
+``/proc/self/clear_refs`` just before).
+
+Inside the build (--build-scales; ``metrokg generate --scale K --seed 1``): each round
+runs, in fresh processes, ``metrokg.build.build`` with a progress callback that stamps
+every step (wall, CPU, and the peak RSS of the step), then the baseline — one
+``pyoxigraph.Store().bulk_load`` of that build's own N-Quads dump. It reports
+validation's time, its share of the build, its peak RSS, and both ratios to bulk_load.
+Prints Markdown for docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -31,6 +44,7 @@ import pyoxigraph as ox
 from pyshacl import validate as plain_pyshacl
 from rdflib import Graph
 
+import metrokg.checks.validate as validation
 from metrokg.build import assemble
 from metrokg.checks import load_shapes, run_checks, validate_shapes, validate_store
 from metrokg.checks.records import Records
@@ -39,11 +53,61 @@ from metrokg.checks.terms import data_graphs, ntriples
 from metrokg.mapping import Iris
 from metrokg.namespaces import ADMS, DEFAULT_BASE, MKG, ROLE, SKOS, bind_prefixes
 from metrokg.paths import default_paths
+from metrokg.synthetic import generate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scale_queries import dump
 
 PROVENANCE = Iris(DEFAULT_BASE).provenance_graph.value
+VALIDATING = "validating"
+BUILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+from metrokg.build import build
+from metrokg.paths import ProjectPaths
+
+def peak():
+    with open("/proc/self/status") as status:
+        return next(int(l.split()[1]) * 1024 for l in status if l.startswith("VmHWM"))
+
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+steps = []
+def progress(message):
+    steps.append((message, time.perf_counter(), cpu(), peak()))
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")  # the next step's peak starts from here
+
+start = time.perf_counter()
+build(ProjectPaths(Path(sys.argv[1])), progress=progress)
+steps.append(("end", time.perf_counter(), cpu(), peak()))
+print(json.dumps({"start": start, "steps": steps}))
+"""
+BULK_LOAD = """
+import sys, time, pyoxigraph as ox
+start = time.perf_counter()
+ox.Store().bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS)
+print(time.perf_counter() - start)
+"""
+
+
+def _peak() -> int:
+    """This process's peak RSS (bytes) since the last :func:`_reset_peak`."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) * 1024 for line in status
+                    if line.startswith("VmHWM"))
+
+
+def _reset_peak() -> None:
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+        refs.write("5")
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _median(run: Callable[[], object], runs: int) -> float:
@@ -110,19 +174,32 @@ def _real_table(store: ox.Store, data: Graph, shapes: Graph, checks: list[Path],
     return "\n".join(lines)
 
 
-def _scale_row(nquads: Path, shapes: Graph, checks: list[Path], repeat: int,
-               plain_max: int) -> str:
+def _timed(run: Callable[[], object]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (all threads) and peak RSS (bytes) of one call."""
+    _reset_peak()
+    start, cpu = time.perf_counter(), _cpu()
+    run()
+    return time.perf_counter() - start, _cpu() - cpu, _peak()
+
+
+def _scale_rows(nquads: Path, shapes: Graph, checks: list[Path], repeat: int,
+                plain_max: int, groups: list[int]) -> list[str]:
     store = ox.Store()
     store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
     break_elements(store)
     keys = {f.key() for f in validate_shapes(store, shapes, provenance=PROVENANCE).findings}
     plain = len(store) <= plain_max
     data = _rdflib_copy(store) if plain else Graph()
-    runs: dict[str, list[float]] = {"whole": [], "shapes": [], "plain": [], "engine": []}
+    whole: dict[int, list[tuple[float, float, int]]] = {k: [] for k in groups}
+    runs: dict[str, list[float]] = {"shapes": [], "plain": [], "engine": []}
     same = "—"
+    default = validation.GROUPS
     for _ in range(repeat):
-        runs["whole"].append(_median(lambda: validate_store(
-            store, shapes=shapes, checks=checks, provenance=PROVENANCE), 1))
+        for k in groups:
+            validation.GROUPS = k
+            whole[k].append(_timed(lambda: validate_store(
+                store, shapes=shapes, checks=checks, provenance=PROVENANCE)))
+        validation.GROUPS = default
         runs["shapes"].append(_median(lambda: validate_shapes(
             store, shapes, provenance=PROVENANCE), 1))
         if plain:
@@ -132,19 +209,78 @@ def _scale_row(nquads: Path, shapes: Graph, checks: list[Path], repeat: int,
             runs["engine"].append(_median(lambda: validate_shapes(
                 store, shapes, provenance=PROVENANCE, engine="pyshacl"), 1))
             same = "yes" if reference == keys else f"NO ({len(reference ^ keys)} differ)"
-    whole, shaped = statistics.median(runs["whole"]), statistics.median(runs["shapes"])
+    shaped = statistics.median(runs["shapes"])
     plain_s = f"{statistics.median(runs['plain']):.1f}" if plain else "not run"
     ratio = f"{statistics.median(runs['plain']) / shaped:.0f}×" if plain else "—"
     engine = f"{statistics.median(runs['engine']):.1f}" if plain else "not run"
-    return (f"| {len(store):,} | {len(keys):,} | {whole:.2f} | {shaped:.2f} | {engine} | "
-            f"{plain_s} | {ratio} | {same} |")
+    rows = []
+    for k in groups:
+        wall, cpu, peak = (statistics.median(r[i] for r in whole[k]) for i in range(3))
+        mark = " (default)" if k == default else ""
+        rows.append(f"| {len(store):,} | {len(keys):,} | {k}{mark} | {wall:.2f} | {cpu:.2f} | "
+                    f"{peak / 2**20:,.0f} | {shaped:.2f} | {engine} | {plain_s} | {ratio} | "
+                    f"{same} |")
+    return rows
+
+
+def _child(argv: list[str]) -> tuple[float, str]:
+    """Wall seconds and stdout of one fresh process (the same measure as bench_build)."""
+    start = time.perf_counter()
+    done = subprocess.run(argv, check=True, capture_output=True, text=True)
+    return time.perf_counter() - start, done.stdout
+
+
+def _build_rows(scales: list[float], work: Path, repeat: int) -> list[str]:
+    """Validation inside ``build`` at each scale, and bulk_load of its dump, interleaved."""
+    projects = {}
+    for scale in scales:
+        project = work / f"build-{scale:g}"
+        if not (project / "synthetic.json").is_file():
+            generate(project, scale=scale, seed=1)
+        projects[scale] = project
+    seen: dict[float, list[dict[str, float]]] = {s: [] for s in scales}
+    quads: dict[float, int] = {}
+    for round_ in range(repeat):
+        for scale in scales:
+            wall, out = _child([sys.executable, "-c", BUILD, str(projects[scale])])
+            steps = json.loads(out)["steps"]
+            names = [m for m, *_ in steps]
+            i = next(n for n, m in enumerate(names) if m.startswith(VALIDATING))
+            peaks = [p for *_, p in steps]  # each stamp: the peak since the previous one
+            dump_ = projects[scale] / "dist" / "graph" / "metrokg.nq"
+            load, _ = _child([sys.executable, "-c", BULK_LOAD, str(dump_)])
+            summary = json.loads((projects[scale] / "dist" / "graph" / "summary.json")
+                                 .read_text(encoding="utf-8"))
+            quads[scale] = int(summary["quads"])
+            seen[scale].append({
+                "build": wall, "validation": steps[i + 1][1] - steps[i][1],
+                "validation_cpu": steps[i + 1][2] - steps[i][2],
+                "validation_peak": steps[i + 1][3], "build_peak": max(peaks),
+                "bulk_load": load})
+            print(f"  round {round_ + 1}, {scale:g}×: build {wall:.1f} s, validation "
+                  f"{seen[scale][-1]['validation']:.1f} s, bulk_load {load:.2f} s, load average "
+                  f"{os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+    rows = []
+    for scale in scales:
+        m = {key: statistics.median(r[key] for r in seen[scale]) for key in seen[scale][0]}
+        rows.append(
+            f"| {scale:g}× | {quads[scale]:,} | {m['build']:.1f} | {m['validation']:.1f} | "
+            f"{m['validation_cpu']:.1f} | {m['validation'] / m['build']:.0%} | "
+            f"{m['validation_peak'] / 2**20:,.0f} | {m['build_peak'] / 2**20:,.0f} | "
+            f"{m['build_peak'] / 1024 / quads[scale]:.2f} | {m['bulk_load']:.2f} | "
+            f"{m['build'] / m['bulk_load']:.1f} | {m['validation'] / m['bulk_load']:.1f} |")
+    return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", default="15,150")
+    parser.add_argument("--scales", default="15,150", help="synthetic graphs ('' for none)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--plain-max", type=int, default=200_000)
+    parser.add_argument("--groups", default=f"1,{validation.GROUPS}",
+                        help="pyrudof runs to time validate_store with")
+    parser.add_argument("--build-scales", default="100", help="builds to time ('' for none)")
+    parser.add_argument("--no-real", action="store_true", help="skip the real graph")
     parser.add_argument("--cache", type=Path, default=None)
     args = parser.parse_args()
     paths = default_paths()
@@ -153,22 +289,35 @@ def main() -> int:
     print("## Validation\n")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f} at the start")
-    print(f"command: `.venv/bin/python scripts/bench_validation.py --scales {args.scales} "
-          f"--repeat {args.repeat}`; medians of {args.repeat} interleaved runs\n")
-
-    real_store = assemble(paths).store
-    real_data = _rdflib_copy(real_store)
-    print(f"### Real graph: {len(real_store):,} quads, shapes see {len(real_data):,} triples\n")
-    print(_real_table(real_store, real_data, shapes, checks, args.repeat))
+    print(f"command: `.venv/bin/python scripts/bench_validation.py {' '.join(sys.argv[1:])}`; "
+          f"medians of {args.repeat} interleaved runs\n")
     cache = args.cache or paths.dist / "bench-scale"
-    print("\n### Synthetic graphs, one element in ten broken\n")
-    print("| quads | findings (keys) | `validate_store` auto (s) | shapes only, auto (s) | "
-          "shapes only, engine pyshacl (s) | plain `pyshacl.validate` (s) | ratio plain / auto "
-          "| same (focus, shape, severity) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---|")
-    for scale in (float(s) for s in args.scales.split(",")):
-        print(_scale_row(dump(scale, cache), shapes, checks, args.repeat, args.plain_max),
-              flush=True)
+    if not args.no_real:
+        real_store = assemble(paths).store
+        real_data = _rdflib_copy(real_store)
+        print(f"### Real graph: {len(real_store):,} quads, shapes see {len(real_data):,} "
+              "triples\n")
+        print(_real_table(real_store, real_data, shapes, checks, args.repeat))
+    if args.scales:
+        print("\n### Synthetic graphs, one element in ten broken\n")
+        print("| quads | findings (keys) | pyrudof runs | `validate_store` auto (s) | its CPU (s) "
+              "| its peak RSS (MB) | shapes only, auto (s) | shapes only, engine pyshacl (s) | "
+              "plain `pyshacl.validate` (s) | ratio plain / auto | same (focus, shape, "
+              "severity) |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        groups = [int(k) for k in args.groups.split(",")]
+        for scale in (float(s) for s in args.scales.split(",")):
+            print("\n".join(_scale_rows(dump(scale, cache), shapes, checks, args.repeat,
+                                        args.plain_max, groups)), flush=True)
+    if args.build_scales:
+        print("\n### Inside `metrokg build`\n")
+        print("| scale | quads | build (s) | validation (s) | its CPU (s) | share of the build "
+              "| validation peak RSS (MB) | build peak RSS (MB) | KB/quad | bulk_load (s) | "
+              "build / bulk_load | validation / bulk_load |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        scales = [float(s) for s in args.build_scales.split(",")]
+        print("\n".join(_build_rows(scales, cache, args.repeat)))
+    print(f"\nload average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -37,7 +37,7 @@ from .terms import data_graphs, union_graph, write_ntriples, write_predicate
 __all__ = ["ENGINES", "GROUPS", "validate_shapes", "validate_store"]
 
 ENGINES = ("auto", "pyshacl", "rudof")
-GROUPS = 3
+GROUPS = 6
 """How many pyrudof runs the shapes are split into: fixed, so the cost stays linear
 (each run has a cost in the size of its slice), and more than one, so a run's memory
 is that of its shapes only (docs/benchmarks.md, "Validation")."""
