@@ -19,7 +19,7 @@ time (all threads) and the peak RSS during it (``VmHWM`` reset through
 ``/proc/self/clear_refs`` just before).
 
 Inside the build (--build-scales; ``metrokg generate --scale K --seed 1``): each round
-runs, in fresh processes, ``metrokg.build.build`` with a progress callback that stamps
+runs, in fresh processes, ``metrokg.outputs.build.build`` with a progress callback that stamps
 every step (wall, CPU, and the peak RSS of the step), then the baseline — one
 ``pyoxigraph.Store().bulk_load`` of that build's own N-Quads dump. It reports
 validation's time, its share of the build, its peak RSS, and both ratios to bulk_load.
@@ -45,15 +45,15 @@ from pyshacl import validate as plain_pyshacl
 from rdflib import Graph
 
 import metrokg.checks.validate as validation
-from metrokg.build import assemble
 from metrokg.checks import load_shapes, run_checks, validate_shapes, validate_store
 from metrokg.checks.records import Records
 from metrokg.checks.report import findings_of
 from metrokg.checks.terms import data_graphs, ntriples
 from metrokg.mapping import Iris
 from metrokg.namespaces import ADMS, DEFAULT_BASE, MKG, ROLE, SKOS, bind_prefixes
+from metrokg.outputs.build import assemble
 from metrokg.paths import default_paths
-from metrokg.synthetic import generate
+from metrokg.records.synthetic import generate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scale_queries import dump
@@ -63,7 +63,7 @@ VALIDATING = "validating"
 BUILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from metrokg.build import build
+from metrokg.outputs.build import build
 from metrokg.paths import ProjectPaths
 
 def peak():

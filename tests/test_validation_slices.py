@@ -17,12 +17,12 @@ from rdflib import Graph, URIRef
 from test_validation_real import PROVENANCE, _defects
 
 import metrokg.checks.validate as validation
-from metrokg.build import assemble
 from metrokg.checks import Finding, load_shapes, validate_shapes
 from metrokg.checks.reach import group_shapes, only_targets, reach, targeted
 from metrokg.namespaces import ADMS, RDF, RDFS, SH
+from metrokg.outputs.build import assemble
 from metrokg.paths import ProjectPaths, default_paths
-from metrokg.synthetic import generate
+from metrokg.records.synthetic import generate
 
 EX = "http://example.org/"
 PREFIXES = f"""@prefix sh: <{SH}> . @prefix ex: <{EX}> .
