@@ -223,52 +223,66 @@ def _scale_rows(nquads: Path, shapes: Graph, checks: list[Path], repeat: int,
     return rows
 
 
-def _child(argv: list[str]) -> tuple[float, str]:
-    """Wall seconds and stdout of one fresh process (the same measure as bench_build)."""
+def _child(argv: list[str], src: Path | None = None) -> tuple[float, str]:
+    """Wall seconds and stdout of one fresh process (the same measure as bench_build).
+
+    *src*: the ``src`` folder of another checkout to import metrokg from (a baseline).
+    """
+    env = dict(os.environ, PYTHONPATH=str(src)) if src else None
     start = time.perf_counter()
-    done = subprocess.run(argv, check=True, capture_output=True, text=True)
+    done = subprocess.run(argv, check=True, capture_output=True, text=True, env=env)
     return time.perf_counter() - start, done.stdout
 
 
-def _build_rows(scales: list[float], work: Path, repeat: int) -> list[str]:
-    """Validation inside ``build`` at each scale, and bulk_load of its dump, interleaved."""
+def _build_rows(scales: list[float], work: Path, repeat: int, baseline: Path | None
+                ) -> list[str]:
+    """Validation inside ``build`` at each scale, and bulk_load of its dump, interleaved.
+
+    With *baseline*, the same build from that ``src`` folder runs in every round too.
+    """
     projects = {}
     for scale in scales:
         project = work / f"build-{scale:g}"
         if not (project / "synthetic.json").is_file():
             generate(project, scale=scale, seed=1)
         projects[scale] = project
-    seen: dict[float, list[dict[str, float]]] = {s: [] for s in scales}
+    variants: list[tuple[str, Path | None]] = [("this checkout", None)]
+    if baseline:
+        variants.append((f"baseline `{baseline}`", baseline))
+    seen: dict[tuple[float, str], list[dict[str, float]]] = {
+        (s, v): [] for s in scales for v, _ in variants}
     quads: dict[float, int] = {}
     for round_ in range(repeat):
         for scale in scales:
-            wall, out = _child([sys.executable, "-c", BUILD, str(projects[scale])])
-            steps = json.loads(out)["steps"]
-            names = [m for m, *_ in steps]
-            i = next(n for n, m in enumerate(names) if m.startswith(VALIDATING))
-            peaks = [p for *_, p in steps]  # each stamp: the peak since the previous one
-            dump_ = projects[scale] / "dist" / "graph" / "metrokg.nq"
-            load, _ = _child([sys.executable, "-c", BULK_LOAD, str(dump_)])
-            summary = json.loads((projects[scale] / "dist" / "graph" / "summary.json")
-                                 .read_text(encoding="utf-8"))
-            quads[scale] = int(summary["quads"])
-            seen[scale].append({
-                "build": wall, "validation": steps[i + 1][1] - steps[i][1],
-                "validation_cpu": steps[i + 1][2] - steps[i][2],
-                "validation_peak": steps[i + 1][3], "build_peak": max(peaks),
-                "bulk_load": load})
-            print(f"  round {round_ + 1}, {scale:g}×: build {wall:.1f} s, validation "
-                  f"{seen[scale][-1]['validation']:.1f} s, bulk_load {load:.2f} s, load average "
-                  f"{os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+            for variant, src in variants:
+                wall, out = _child([sys.executable, "-c", BUILD, str(projects[scale])], src)
+                steps = json.loads(out)["steps"]
+                names = [m for m, *_ in steps]
+                i = next(n for n, m in enumerate(names) if m.startswith(VALIDATING))
+                peaks = [p for *_, p in steps]  # each stamp: the peak since the previous one
+                dump_ = projects[scale] / "dist" / "graph" / "metrokg.nq"
+                load, _ = _child([sys.executable, "-c", BULK_LOAD, str(dump_)])
+                summary = json.loads((projects[scale] / "dist" / "graph" / "summary.json")
+                                     .read_text(encoding="utf-8"))
+                quads[scale] = int(summary["quads"])
+                row = {"build": wall, "validation": steps[i + 1][1] - steps[i][1],
+                       "validation_cpu": steps[i + 1][2] - steps[i][2],
+                       "validation_peak": steps[i + 1][3], "build_peak": max(peaks),
+                       "bulk_load": load}
+                seen[(scale, variant)].append(row)
+                print(f"  round {round_ + 1}, {scale:g}×, {variant}: build {wall:.1f} s, "
+                      f"validation {row['validation']:.1f} s, bulk_load {load:.2f} s, load "
+                      f"average {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     rows = []
-    for scale in scales:
-        m = {key: statistics.median(r[key] for r in seen[scale]) for key in seen[scale][0]}
+    for (scale, variant), runs in seen.items():
+        m = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
         rows.append(
-            f"| {scale:g}× | {quads[scale]:,} | {m['build']:.1f} | {m['validation']:.1f} | "
-            f"{m['validation_cpu']:.1f} | {m['validation'] / m['build']:.0%} | "
-            f"{m['validation_peak'] / 2**20:,.0f} | {m['build_peak'] / 2**20:,.0f} | "
-            f"{m['build_peak'] / 1024 / quads[scale]:.2f} | {m['bulk_load']:.2f} | "
-            f"{m['build'] / m['bulk_load']:.1f} | {m['validation'] / m['bulk_load']:.1f} |")
+            f"| {scale:g}× | {variant} | {quads[scale]:,} | {m['build']:.1f} | "
+            f"{m['validation']:.1f} | {m['validation_cpu']:.1f} | "
+            f"{m['validation'] / m['build']:.0%} | {m['validation_peak'] / 2**20:,.0f} | "
+            f"{m['build_peak'] / 2**20:,.0f} | {m['build_peak'] / 1024 / quads[scale]:.2f} | "
+            f"{m['bulk_load']:.2f} | {m['build'] / m['bulk_load']:.1f} | "
+            f"{m['validation'] / m['bulk_load']:.1f} |")
     return rows
 
 
@@ -280,6 +294,8 @@ def main() -> int:
     parser.add_argument("--groups", default=f"1,{validation.GROUPS}",
                         help="pyrudof runs to time validate_store with")
     parser.add_argument("--build-scales", default="100", help="builds to time ('' for none)")
+    parser.add_argument("--baseline-src", type=Path, default=None,
+                        help="also build with metrokg imported from this src folder")
     parser.add_argument("--no-real", action="store_true", help="skip the real graph")
     parser.add_argument("--cache", type=Path, default=None)
     args = parser.parse_args()
@@ -311,12 +327,12 @@ def main() -> int:
                                         args.plain_max, groups)), flush=True)
     if args.build_scales:
         print("\n### Inside `metrokg build`\n")
-        print("| scale | quads | build (s) | validation (s) | its CPU (s) | share of the build "
+        print("| scale | code | quads | build (s) | validation (s) | its CPU (s) | share of the build "
               "| validation peak RSS (MB) | build peak RSS (MB) | KB/quad | bulk_load (s) | "
               "build / bulk_load | validation / bulk_load |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         scales = [float(s) for s in args.build_scales.split(",")]
-        print("\n".join(_build_rows(scales, cache, args.repeat)))
+        print("\n".join(_build_rows(scales, cache, args.repeat, args.baseline_src)))
     print(f"\nload average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
