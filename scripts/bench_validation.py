@@ -193,13 +193,13 @@ def _scale_rows(nquads: Path, shapes: Graph, checks: list[Path], repeat: int,
     whole: dict[int, list[tuple[float, float, int]]] = {k: [] for k in groups}
     runs: dict[str, list[float]] = {"shapes": [], "plain": [], "engine": []}
     same = "—"
-    default = validation.GROUPS
+    default, per_run = validation.GROUPS, validation.PER_RUN
     for _ in range(repeat):
         for k in groups:
-            validation.GROUPS = k
+            validation.GROUPS, validation.PER_RUN = k, 1
             whole[k].append(_timed(lambda: validate_store(
                 store, shapes=shapes, checks=checks, provenance=PROVENANCE)))
-        validation.GROUPS = default
+        validation.GROUPS, validation.PER_RUN = default, per_run
         runs["shapes"].append(_median(lambda: validate_shapes(
             store, shapes, provenance=PROVENANCE), 1))
         if plain:

@@ -134,6 +134,7 @@ def test_runs_in_slices_give_pyshacls_findings(
         monkeypatch: pytest.MonkeyPatch) -> None:
     store, shapes, reference = broken
     monkeypatch.setattr(validation, "GROUPS", groups)
+    monkeypatch.setattr(validation, "PER_RUN", 1)  # as many runs as GROUPS, at any size
     result = validate_shapes(store, shapes, provenance=str(PROVENANCE), engine="rudof")
     assert result.findings == reference  # keys, paths, values, messages and records
     heads = list(result.report.subjects(RDF.type, SH.ValidationReport))
@@ -146,5 +147,6 @@ def test_slices_are_removed_after_validation(
         monkeypatch: pytest.MonkeyPatch) -> None:
     store, shapes, _ = broken
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(validation, "PER_RUN", 1)
     validate_shapes(store, shapes, provenance=str(PROVENANCE), engine="rudof")
     assert list(tmp_path.iterdir()) == []
