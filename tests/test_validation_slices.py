@@ -19,6 +19,7 @@ from test_validation_real import PROVENANCE, _defects
 import metrokg.checks.validate as validation
 from metrokg.checks import Finding, load_shapes, validate_shapes
 from metrokg.checks.reach import group_shapes, only_targets, reach, targeted
+from metrokg.checks.terms import data_graphs
 from metrokg.namespaces import ADMS, RDF, RDFS, SH
 from metrokg.outputs.build import assemble
 from metrokg.paths import ProjectPaths, default_paths
@@ -150,3 +151,18 @@ def test_slices_are_removed_after_validation(
     monkeypatch.setattr(validation, "PER_RUN", 1)
     validate_shapes(store, shapes, provenance=str(PROVENANCE), engine="rudof")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("groups", "per_run", "runs"), [(6, 100_000, 1), (2, 1, 2), (6, 1, 6)])
+def test_the_number_of_runs_is_bounded_and_follows_the_store_size(
+        broken: tuple[ox.Store, Graph, tuple[Finding, ...]], tmp_path: Path, groups: int,
+        per_run: int, runs: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store under PER_RUN quads (this one has ~40k) is one run on all its data."""
+    store, shapes, _ = broken
+    monkeypatch.setattr(validation, "GROUPS", groups)
+    monkeypatch.setattr(validation, "PER_RUN", per_run)
+    graphs = data_graphs(store, str(PROVENANCE))
+    made = validation._runs(store, shapes, graphs, str(PROVENANCE), tmp_path)
+    assert len(made) == runs
+    if runs == 1:
+        assert [p.name for p in made[0][0]] == ["all.nt"]

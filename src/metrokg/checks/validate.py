@@ -34,13 +34,16 @@ from .report import findings_of
 from .shapes import load_shapes, resolve_sparql_targets, rudof_can_run
 from .terms import data_graphs, union_graph, write_ntriples, write_predicate
 
-__all__ = ["ENGINES", "GROUPS", "validate_shapes", "validate_store"]
+__all__ = ["ENGINES", "GROUPS", "PER_RUN", "validate_shapes", "validate_store"]
 
 ENGINES = ("auto", "pyshacl", "rudof")
 GROUPS = 6
-"""How many pyrudof runs the shapes are split into: fixed, so the cost stays linear
-(each run has a cost in the size of its slice), and more than one, so a run's memory
-is that of its shapes only (docs/benchmarks.md, "Validation")."""
+"""At most this many pyrudof runs: fixed, so the cost stays linear (each run has a cost
+in the size of its slice), and more than one, so a run's memory is that of its shapes
+only (docs/benchmarks.md, "Validation")."""
+PER_RUN = 100_000
+"""Quads of the store per run: a smaller store has fewer runs (one for today's graph,
+where the runs' own cost would be most of the time)."""
 
 Graphs = list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
 
@@ -103,9 +106,14 @@ def _runs(store: ox.Store, shapes: Graph, graphs: Graphs, provenance: str | None
           folder: Path) -> list[tuple[list[Path], Graph]]:
     """The pyrudof runs: each group of shapes with the files of the data it can reach.
 
-    Each predicate any shape reaches is written once, to its own file; a group reads the
-    files of its predicates; a group of unbounded reach reads all the data graphs.
+    One run on all the data graphs for a small store; else each predicate any shape
+    reaches is written once, to its own file; a group reads the files of its predicates;
+    a group of unbounded reach reads all the data graphs.
     """
+    count = max(1, min(GROUPS, -(-len(store) // PER_RUN)))
+    if count == 1:
+        write_ntriples(store, graphs, folder / "all.nt")
+        return [([folder / "all.nt"], shapes)]
     reaches = [r for s in targeted(shapes) if (r := reach(shapes, s)) is not None]
     skip = ox.NamedNode(provenance) if provenance else None
     files, weight = {}, {}
@@ -114,7 +122,7 @@ def _runs(store: ox.Store, shapes: Graph, graphs: Graphs, provenance: str | None
         weight[predicate] = write_predicate(store, ox.NamedNode(str(predicate)), skip,
                                             files[predicate])
     runs = []
-    for group in group_shapes(shapes, GROUPS, weight):
+    for group in group_shapes(shapes, count, weight):
         if group.predicates is None:
             everything = folder / "all.nt"
             if not everything.exists():
