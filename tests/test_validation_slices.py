@@ -110,7 +110,8 @@ def test_only_targets_keeps_the_other_shapes_without_their_targets() -> None:
     shapes = _shapes("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:node ex:T ."
                      " ex:T a sh:NodeShape, rdfs:Class ; sh:targetNode ex:n ;"
                      " sh:property [ sh:path ex:p ; sh:minCount 1 ] .")
-    part = only_targets(shapes, [URIRef(EX + "S")])
+    text = only_targets(shapes.serialize(format="nt"), [URIRef(EX + "S")])
+    part = Graph().parse(data=text, format="nt")
     assert targeted(part) == [URIRef(EX + "S")]
     assert len(part) == len(shapes) - 2  # T's sh:targetNode and its rdfs:Class type
 

@@ -23,8 +23,8 @@ from ..namespaces import RDF, SH
 
 __all__ = ["Run", "run_rudof"]
 
-Run = tuple[Sequence[Path], Graph]
-"""One validation run: the N-Triples files of its data, and its shapes graph."""
+Run = tuple[Sequence[Path], str]
+"""One validation run: the N-Triples files of its data, and its shapes graph's N-Triples."""
 
 
 def run_rudof(runs: Sequence[Run], shapes: Graph) -> Graph:
@@ -40,7 +40,7 @@ def run_rudof(runs: Sequence[Run], shapes: Graph) -> Graph:
             for i, path in enumerate(files):
                 rudof.read_data(str(path), format=pyrudof.RDFFormat.NTriples,
                                 reader_mode=pyrudof.ReaderMode.Strict, merge=i > 0)
-            rudof.read_shacl("# metrokg shapes\n" + part.serialize(format="nt"),
+            rudof.read_shacl("# metrokg shapes\n" + part,
                              format=pyrudof.ShaclFormat.NTriples,
                              reader_mode=pyrudof.ReaderMode.Strict)
             rudof.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)

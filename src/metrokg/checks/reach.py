@@ -21,8 +21,9 @@ rdflib cannot parse — makes the reach unbounded (``None``): such a shape sees 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.paths import NegatedPath, Path
@@ -82,6 +83,7 @@ def reach(shapes: Graph, shape: Node) -> frozenset[URIRef] | None:
     return frozenset(found)
 
 
+@lru_cache(maxsize=256)
 def _query_predicates(text: str) -> frozenset[URIRef] | None:
     """The IRI predicates of a query's patterns and paths, None if any can be any IRI."""
     try:
@@ -125,22 +127,28 @@ def _add_predicate(predicate: object, found: set[URIRef]) -> bool:
     return all(_add_predicate(p, found) for p in parts)
 
 
-def group_shapes(shapes: Graph, count: int, weight: dict[URIRef, int]) -> list[Group]:
+def group_shapes(shapes: Graph, count: int, weight: Mapping[URIRef, int],
+                 reaches: Mapping[Node, frozenset[URIRef] | None] | None = None
+                 ) -> list[Group]:
     """The targeted shapes in at most *count* groups that read little data each.
 
-    *weight* is the number of data triples of each predicate. Shapes of unbounded reach
-    form one group of their own (all data). The others start one group per shape and the
-    two groups whose union adds the fewest triples are merged until *count* remain, so
-    shapes that read the same predicates share a run. Deterministic: ties go by shape IRI.
+    *weight* is the number of data triples of each predicate; *reaches*, each targeted
+    shape's :func:`reach` if already known. Shapes of unbounded reach form one group of
+    their own (all data). The others start one group per shape and the two groups whose
+    union adds the fewest triples are merged until *count* remain, so shapes that read
+    the same predicates share a run. Deterministic: ties go by shape IRI.
     """
-    reaches = {shape: reach(shapes, shape) for shape in targeted(shapes)}
-    unbounded = tuple(s for s, r in reaches.items() if r is None)
+    known = reaches if reaches is not None else {s: reach(shapes, s) for s in targeted(shapes)}
+    unbounded = tuple(s for s in targeted(shapes) if known[s] is None)
     groups: list[tuple[tuple[Node, ...], frozenset[URIRef]]] = [
-        ((s,), r) for s, r in reaches.items() if r is not None]
+        ((s,), r) for s in targeted(shapes) if (r := known[s]) is not None]
     bounded = max(1, count - bool(unbounded))
+    sizes: dict[frozenset[URIRef], int] = {}
 
-    def size(predicates: Iterable[URIRef]) -> int:
-        return sum(weight.get(p, 0) for p in predicates)
+    def size(predicates: frozenset[URIRef]) -> int:
+        if predicates not in sizes:
+            sizes[predicates] = sum(weight.get(p, 0) for p in predicates)
+        return sizes[predicates]
 
     while len(groups) > bounded:
         best: tuple[int, int, int] | None = None
@@ -160,16 +168,21 @@ def group_shapes(shapes: Graph, count: int, weight: dict[URIRef, int]) -> list[G
     return sorted(out, key=lambda g: str(g.shapes[0]))
 
 
-def only_targets(shapes: Graph, keep: Sequence[Node]) -> Graph:
-    """A copy of *shapes* where only the shapes in *keep* select focus nodes.
+def only_targets(ntriples: str, keep: Sequence[Node]) -> str:
+    """The N-Triples of a shapes graph where only the shapes in *keep* select focus nodes.
 
     The other shapes stay (a kept shape may name them with ``sh:node``…), without their
     targets; an implicit class target is dropped with the shape's ``rdf:type rdfs:Class``.
+    *ntriples* is one line per triple, subject and predicate first (no spaces in either).
     """
-    kept = set(keep)
-    out = Graph()
-    for s, p, o in shapes:
-        if s not in kept and (p in TARGETS or (p == RDF.type and o == RDFS.Class)):
+    kept = {n.n3() for n in keep}
+    targets = {URIRef(str(p)).n3() for p in TARGETS}
+    implicit = f"{URIRef(str(RDF.type)).n3()} {URIRef(str(RDFS.Class)).n3()} ."
+    out = []
+    for line in ntriples.splitlines():
+        subject, _, rest = line.partition(" ")
+        if subject not in kept and (rest.split(" ", 1)[0] in targets
+                                    or rest.strip() == implicit):
             continue
-        out.add((s, p, o))
-    return out
+        out.append(line)
+    return "\n".join(out) + "\n"

@@ -103,7 +103,7 @@ def _shapes_report(store: ox.Store, shapes: Graph, provenance: str | None, engin
 
 
 def _runs(store: ox.Store, shapes: Graph, graphs: Graphs, provenance: str | None,
-          folder: Path) -> list[tuple[list[Path], Graph]]:
+          folder: Path) -> list[tuple[list[Path], str]]:
     """The pyrudof runs: each group of shapes with the files of the data it can reach.
 
     One run on all the data graphs for a small store; else each predicate any shape
@@ -111,18 +111,20 @@ def _runs(store: ox.Store, shapes: Graph, graphs: Graphs, provenance: str | None
     a group of unbounded reach reads all the data graphs.
     """
     count = max(1, min(GROUPS, -(-len(store) // PER_RUN)))
+    text = shapes.serialize(format="nt")
     if count == 1:
         write_ntriples(store, graphs, folder / "all.nt")
-        return [([folder / "all.nt"], shapes)]
-    reaches = [r for s in targeted(shapes) if (r := reach(shapes, s)) is not None]
+        return [([folder / "all.nt"], text)]
+    reaches = {s: reach(shapes, s) for s in targeted(shapes)}
     skip = ox.NamedNode(provenance) if provenance else None
     files, weight = {}, {}
-    for i, predicate in enumerate(sorted(frozenset().union(*reaches), key=str)):
+    reached = frozenset().union(*(r for r in reaches.values() if r is not None))
+    for i, predicate in enumerate(sorted(reached, key=str)):
         files[predicate] = folder / f"p{i}.nt"
         weight[predicate] = write_predicate(store, ox.NamedNode(str(predicate)), skip,
                                             files[predicate])
     runs = []
-    for group in group_shapes(shapes, count, weight):
+    for group in group_shapes(shapes, count, weight, reaches):
         if group.predicates is None:
             everything = folder / "all.nt"
             if not everything.exists():
@@ -133,5 +135,5 @@ def _runs(store: ox.Store, shapes: Graph, graphs: Graphs, provenance: str | None
         if not data:  # no triple it can reach: it runs on no data
             data = [folder / "empty.nt"]
             data[0].write_bytes(b"# metrokg data\n")
-        runs.append((data, only_targets(shapes, group.shapes)))
+        runs.append((data, only_targets(text, group.shapes)))
     return runs
