@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import InputError
@@ -80,6 +81,15 @@ def _public_url(args: argparse.Namespace) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def _check_store(output: Path) -> None:
+    """Refuse (exit 4, one line) a build whose store is missing or cannot be opened."""
+    from ..paths import STORE_DIR
+    from ..web.sandbox import open_read_only
+
+    store, _graphs = open_read_only(str(output / STORE_DIR))
+    del store  # closed: the pages and every worker open their own
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -102,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
     public_url = _public_url(args)
     paths = project_paths(args)
     output = built_output(args, paths)
+    link = args.graph or paths.output
+    _check_store(output)
     if not _loopback(args.host):
         from ..isolation import probe
 
@@ -112,7 +124,8 @@ def run(args: argparse.Namespace) -> int:
                              hint="listen on 127.0.0.1, or see docs/publishing.md")
     config = ServeConfig(output, base=build_base(output), limits=limits, queries=paths.queries,
                          public_url=public_url, cors=args.cors,
-                         isolation_required=not _loopback(args.host))
+                         isolation_required=not _loopback(args.host),
+                         follow=link if link.is_symlink() else None)
     print(f"metrokg serve: http://{args.host}:{args.port}/ as {public_url} (SPARQL at /sparql; "
           "Ctrl-C stops)", file=sys.stderr, flush=True)
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level,

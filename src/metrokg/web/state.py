@@ -87,9 +87,9 @@ class Published:
 
 
 def load_published(output: Path, *, base: str, queries: Path | None = None) -> Published:
-    """Load the build in *output* (``metrokg.nq`` is required, the rest is optional)."""
-    dump = output / OUTPUT_FILES["dataset_nquads"]
-    store = open_store(dump=dump)
+    """Open the build in *output*: its on-disk store read-only (else ``metrokg.nq``, loaded
+    into memory, for a folder without one); the rest is optional."""
+    store = open_store(output=output)
     ontology = Graph()
     ontology_file = output / OUTPUT_FILES["ontology"]
     if ontology_file.is_file():
