@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import ipaddress
 import sys
 from pathlib import Path
@@ -93,7 +94,7 @@ def _check_store(output: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from ..web.app import ServeConfig, create_app
+    from ..web.app import ServeConfig, create_app, start
     from ..web.policy import Limits
     from ..web.server import protocol
 
@@ -127,8 +128,17 @@ def run(args: argparse.Namespace) -> int:
                          isolation_required=not _loopback(args.host),
                          follow=link if link.is_symlink() else None)
     print(f"metrokg serve: http://{args.host}:{args.port}/ as {public_url} (SPARQL at /sparql; "
-          "Ctrl-C stops)", file=sys.stderr, flush=True)
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level,
-                access_log=False, timeout_graceful_shutdown=5, timeout_keep_alive=5,
-                http=protocol(limits.request_timeout), h11_max_incomplete_event_size=16_384)
+          "Ctrl-C stops)" + (f"; serves each new build published at {link}"
+                             if config.follow else ""), file=sys.stderr, flush=True)
+    app = create_app(config)
+    server = uvicorn.Server(uvicorn.Config(
+        app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+        timeout_graceful_shutdown=5, timeout_keep_alive=5, http=protocol(limits.request_timeout),
+        h11_max_incomplete_event_size=16_384))
+
+    async def main() -> None:
+        await start(app)  # a build that cannot be opened stops here, with one line
+        await server.serve()
+
+    asyncio.run(main())
     return 0

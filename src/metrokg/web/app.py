@@ -50,7 +50,7 @@ from .state import (
 )
 from .views import error_page, sdg_index_page, sdg_page, search_page
 
-__all__ = ["ServeConfig", "create_app"]
+__all__ = ["ServeConfig", "create_app", "start"]
 
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._~:@!$&'()*+,;=%-]+(/[A-Za-z0-9._~:@!$&'()*+,;=%-]+)*$")
 _RDF_OFFERS = ["text/html", *RDF_TYPES]
@@ -113,9 +113,19 @@ class _App:
         self.current: _Build | None = None
         self.reloads = 0
 
+    async def start(self) -> None:
+        """Open the build and start its workers (once); :class:`StoreError` if they cannot."""
+        if self.current is None:
+            self.current = await self._open(self.config.output, self.config.base)
+
     async def _open(self, output: Path, base: str) -> _Build:
         config = self.config
-        pub = await run_in_threadpool(load_published, output, base=base, queries=config.queries)
+        try:
+            pub = await run_in_threadpool(load_published, output, base=base,
+                                          queries=config.queries)
+        except (OSError, RuntimeError, ValueError) as exc:  # pyoxigraph: RuntimeError on corruption
+            raise StoreError(f"cannot read the build in {output}: {' '.join(str(exc).split())}; "
+                             "run `metrokg build` again") from None
         pool = QueryPool(output / STORE_DIR, config.limits)
         await pool.start()
         if pool.isolation == "none" and config.isolation_required:
@@ -128,7 +138,8 @@ class _App:
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
         config = self.config
-        self.current = await self._open(config.output, config.base)
+        await self.start()
+        assert self.current is not None
         watcher = None
         if config.follow is not None:
             watcher = asyncio.get_running_loop().create_task(self._follow(config.follow))
@@ -393,7 +404,18 @@ def create_app(config: ServeConfig) -> Starlette:
                                      allow_headers=["Accept", "Content-Type"],
                                      expose_headers=["MetroKG-Row-Cap", "MetroKG-Truncated",
                                                      "Retry-After"], max_age=86400))
-    return Starlette(routes=routes, lifespan=state.lifespan, middleware=middleware)
+    app = Starlette(routes=routes, lifespan=state.lifespan, middleware=middleware)
+    app.state.metrokg = state
+    return app
+
+
+async def start(app: Starlette) -> None:
+    """Open the build of an app made by :func:`create_app` and start its query workers
+    before it serves (else its lifespan does): a build that cannot be opened raises
+    :class:`StoreError` here, not inside the server."""
+    state = app.state.metrokg
+    assert isinstance(state, _App)
+    await state.start()
 
 
 class _Hardened:

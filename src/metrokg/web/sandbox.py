@@ -209,7 +209,7 @@ def open_read_only(folder: str) -> tuple[object, frozenset[str]]:
         store = ox.Store.read_only(folder)
         graphs = frozenset(g.value for g in store.named_graphs()
                            if isinstance(g, ox.NamedNode))
-    except (OSError, ValueError, MemoryError) as exc:
+    except (OSError, RuntimeError, ValueError, MemoryError) as exc:  # corruption: RuntimeError
         raise StoreError(f"cannot open the store {folder}: {_line(exc)}; run `metrokg build` "
                          "again") from None
     return store, graphs
