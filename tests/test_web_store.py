@@ -26,18 +26,19 @@ SAYS = "<urn:x-test:says>"
 
 def tiny_build(folder: Path, says: str, org: str, *, dump_says: str | None = None) -> Path:
     """A build folder whose one organisation is *org* and whose marker says *says*; with
-    *dump_says*, the dump is rewritten after the store so that the two differ."""
+    *dump_says*, the dump is rewritten after the store so that the two differ (its
+    organisation is then *org* ``-dump``)."""
     folder.mkdir(parents=True)
 
-    def lines(word: str) -> str:
+    def lines(word: str, org: str) -> str:
         return (f"<{BASE}id/org/{org}> {TYPE} {ORG} {GRAPH} .\n"
                 f"<{BASE}id/org/{org}> {LABEL} \"{org}\"@en {GRAPH} .\n"
                 f"<{BASE}id/marker> {SAYS} \"{word}\" {GRAPH} .\n")
 
-    (folder / "metrokg.nq").write_text(lines(says), encoding="utf-8")
+    (folder / "metrokg.nq").write_text(lines(says, org), encoding="utf-8")
     write_store(folder)
     if dump_says is not None:
-        (folder / "metrokg.nq").write_text(lines(dump_says), encoding="utf-8")
+        (folder / "metrokg.nq").write_text(lines(dump_says, org + "-dump"), encoding="utf-8")
     return folder
 
 
@@ -52,7 +53,8 @@ def test_workers_and_pages_read_the_store_not_the_dump(tmp_path: Path) -> None:
     folder = tiny_build(tmp_path / "graph", "store", "in-store", dump_says="dump")
     url = start("store-not-dump", folder).url
     assert marker(url) == "store"
-    assert httpx.get(url + f"/id/org/in-store", timeout=10).status_code == 200
+    assert httpx.get(url + "/id/org/in-store", timeout=10).status_code == 200
+    assert httpx.get(url + "/id/org/in-store-dump", timeout=10).status_code == 404
 
 
 def _swap(link: Path, target: Path) -> None:
