@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import time
@@ -17,23 +18,30 @@ from webserver import BASE, start, write_store
 from metrokg.web.policy import Limits
 from metrokg.web.sandbox import Job, QueryPool
 
-GRAPH = f"<{BASE}graph/marker>"
+OTHER = "https://example.org/kg/"
+"""The base of a second build (recorded in its summary.json, as `metrokg build` does)."""
 TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 ORG = "<http://www.w3.org/ns/org#Organization>"
 LABEL = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
 SAYS = "<urn:x-test:says>"
+MARKER_IRI = "<urn:x-test:marker>"
 
 
-def tiny_build(folder: Path, says: str, org: str, *, dump_says: str | None = None) -> Path:
+def tiny_build(folder: Path, says: str, org: str, *, dump_says: str | None = None,
+               base: str = BASE) -> Path:
     """A build folder whose one organisation is *org* and whose marker says *says*; with
     *dump_says*, the dump is rewritten after the store so that the two differ (its
     organisation is then *org* ``-dump``)."""
     folder.mkdir(parents=True)
+    graph = f"<{base}graph/marker>"
+    if base != BASE:
+        (folder / "summary.json").write_text(json.dumps({"base": base}), encoding="utf-8")
 
     def lines(word: str, org: str) -> str:
-        return (f"<{BASE}id/org/{org}> {TYPE} {ORG} {GRAPH} .\n"
-                f"<{BASE}id/org/{org}> {LABEL} \"{org}\"@en {GRAPH} .\n"
-                f"<{BASE}id/marker> {SAYS} \"{word}\" {GRAPH} .\n")
+        return (f"<{base}id/org/{org}> {TYPE} {ORG} {graph} .\n"
+                f"<{base}id/org/{org}> {LABEL} \"{org}\"@en {graph} .\n"
+                f"<{base}id/org/{org}> {SAYS} <{base}graph/marker> {graph} .\n"
+                f"{MARKER_IRI} {SAYS} \"{word}\" {graph} .\n")
 
     (folder / "metrokg.nq").write_text(lines(says, org), encoding="utf-8")
     write_store(folder)
@@ -44,7 +52,7 @@ def tiny_build(folder: Path, says: str, org: str, *, dump_says: str | None = Non
 
 def marker(url: str) -> str:
     response = httpx.get(url + "/sparql", timeout=10, headers={"Accept": "text/csv"},
-                         params={"query": f"SELECT ?w WHERE {{ <{BASE}id/marker> {SAYS} ?w }}"})
+                         params={"query": f"SELECT ?w WHERE {{ {MARKER_IRI} {SAYS} ?w }}"})
     assert response.status_code == 200, response.text
     return response.text.split()[1]
 
@@ -76,7 +84,7 @@ def _until(check: object, seconds: float = 60) -> bool:
 def test_serve_follows_each_build_published_at_the_link(tmp_path: Path) -> None:
     builds = tmp_path / "builds"
     first = tiny_build(builds / "a", "first", "one")
-    second = tiny_build(builds / "b", "second", "two")
+    second = tiny_build(builds / "b", "second", "two", base=OTHER)  # under another base
     broken = tiny_build(builds / "c", "broken", "three")
     (broken / "store" / "CURRENT").write_text("garbage\n", encoding="utf-8")
     third = tiny_build(builds / "d", "third", "four")
@@ -89,7 +97,9 @@ def test_serve_follows_each_build_published_at_the_link(tmp_path: Path) -> None:
 
     _swap(link, second)
     assert _until(lambda: marker(url) == "second"), server.log.read_text()
-    assert httpx.get(url + "/id/org/two", timeout=10).status_code == 200  # pages too
+    page = httpx.get(url + "/id/org/two", timeout=10)  # pages too, under the new base
+    assert page.status_code == 200
+    assert 'href="/graph/marker"' in page.text and f'href="{OTHER}' not in page.text
     assert httpx.get(url + "/id/org/one", timeout=10).status_code == 404
 
     _swap(link, broken)  # refused: the running build stays, and stderr says why
@@ -151,7 +161,7 @@ def test_a_missing_or_corrupt_store_is_one_line_and_exit_4(
     assert "run `metrokg build`" in err and "Traceback" not in err
 
 
-MARKER = Job(f"SELECT ?w WHERE {{ <{BASE}id/marker> {SAYS} ?w }}", accept="text/csv")
+MARKER = Job(f"SELECT ?w WHERE {{ {MARKER_IRI} {SAYS} ?w }}", accept="text/csv")
 
 
 def _words(body: bytes) -> list[str]:
@@ -200,9 +210,9 @@ def test_workers_open_the_store_under_the_smallest_memory_cap(tmp_path: Path) ->
 
 
 def test_retired_workers_answer_the_queries_they_were_given(tmp_path: Path) -> None:
-    folder = tiny_build(tmp_path / "graph", "w", "x")  # three triples
-    # 3^12 = 531441 solutions of a cartesian product: long enough to be running
-    patterns = " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(12))
+    folder = tiny_build(tmp_path / "graph", "w", "x")  # two triples with SAYS
+    # 2^19 = 524288 solutions of a cartesian product: long enough to be running
+    patterns = " ".join(f"?s{i} {SAYS} ?o{i} ." for i in range(19))
     slow = Job(f"SELECT (COUNT(*) AS ?n) WHERE {{ {patterns} }}", accept="text/csv")
 
     async def scenario() -> None:
@@ -214,7 +224,7 @@ def test_retired_workers_answer_the_queries_they_were_given(tmp_path: Path) -> N
             await pool.retire(60)
             reply = await running
             assert reply.status == 200, reply.body
-            assert _words(reply.body) == [str(3 ** 12)]
+            assert _words(reply.body) == [str(2 ** 19)]
             assert not pool.alive
         finally:
             with contextlib.suppress(Exception):
