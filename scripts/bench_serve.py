@@ -442,9 +442,14 @@ def _designs_table(args: argparse.Namespace, designs: list[Design],
         store, dump = (results[(graph, d.name)] for d in designs)
         per_round = [d.startup / s.startup for s, d in zip(store, dump, strict=True)]
         rss = [d.worker_rss / s.worker_rss for s, d in zip(store, dump, strict=True)]
+        restart = [d.restart / s.restart for s, d in zip(store, dump, strict=True)]
+        latency = [statistics.median(s.latency[q] for s in store)
+                   / statistics.median(d.latency[q] for d in dump) for q in LATENCY_QUERIES]
         ratios.append(f"{label}: start-up dump / store {statistics.median(per_round):.1f}× "
                       f"(rounds {', '.join(f'{x:.1f}' for x in per_round)}), worker RSS "
-                      f"{statistics.median(rss):.1f}×")
+                      f"{statistics.median(rss):.1f}×, restart {statistics.median(restart):.1f}×; "
+                      f"query latency store / dump {', '.join(f'{x:.2f}' for x in latency)} "
+                      f"(median {statistics.median(latency):.2f})")
     lines += ["", "Ratios in the same run — " + "; ".join(ratios) + "."]
     return "\n".join(lines).rstrip() + "\n"
 

@@ -18,9 +18,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "serve", help="serve the built graph: SPARQL endpoint, pages, dumps (after build)",
         description="Serve the last build: a read-only SPARQL 1.1 endpoint at /sparql, a query "
                     "page at /query, dereferenceable IRIs (HTML, Turtle, JSON-LD, N-Triples), "
-                    "dataset metadata at /dataset and /.well-known/void. Listens on 127.0.0.1 "
-                    "unless --host says otherwise. What the endpoint guarantees, and every "
-                    "limit: docs/publishing.md.")
+                    "dataset metadata at /dataset and /.well-known/void, all read from the "
+                    "build's on-disk store. Started on the dist/graph link (the default), it "
+                    "serves each new build `metrokg build` publishes there. Listens on "
+                    "127.0.0.1 unless --host says otherwise. What the endpoint guarantees, "
+                    "and every limit: docs/publishing.md.")
     add_project_options(p)
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")

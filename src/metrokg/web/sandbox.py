@@ -327,8 +327,11 @@ class QueryPool:
             return
 
         async def respawn() -> None:
-            with contextlib.suppress(StoreError):
+            try:
                 self._idle.put_nowait(await self._spawn())
+            except StoreError as exc:  # the store went away (a pinned build folder removed)
+                print(f"metrokg serve: a query worker could not be restarted: {exc}",
+                      file=sys.stderr, flush=True)
 
         task = asyncio.get_running_loop().create_task(respawn())
         self._tasks.add(task)
