@@ -231,3 +231,32 @@ def test_retired_workers_answer_the_queries_they_were_given(tmp_path: Path) -> N
                 await pool.close()
 
     asyncio.run(scenario())
+
+
+def test_the_pages_index_is_the_same_from_the_store_and_from_the_dump(built: object) -> None:
+    # the on-disk store lists quads in another order than the in-memory one: names picked
+    # among several (two English labels of SDG target 12.3 in the UN file; "UPM"@ca and
+    # "UfM"@en for the Union for the Mediterranean) must not depend on it
+    import pyoxigraph as ox
+
+    from metrokg.web.resources import load_site
+
+    output: Path = built.output  # type: ignore[attr-defined]
+    on_disk = load_site(ox.Store.read_only(str(output / "store")), BASE)
+    memory = ox.Store()
+    memory.bulk_load(path=str(output / "metrokg.nq"), format=ox.RdfFormat.N_QUADS)
+    in_memory = load_site(memory, BASE)
+    assert on_disk == in_memory
+    assert on_disk.acronyms[BASE + "id/org/ufm"] == "UfM"  # shortest, English first
+    assert {"UPM", "UfM"} <= set(on_disk.alt_names[BASE + "id/org/ufm"])
+
+
+def test_search_finds_every_other_name(built: object) -> None:
+    from metrokg.web.pages import Linker
+    from metrokg.web.state import load_published
+    from metrokg.web.views import search_page
+
+    pub = load_published(built.output, base=BASE)  # type: ignore[attr-defined]
+    for name in ("UPM", "UfM"):  # the Catalan and the English acronym (seed amb-pam, facts)
+        page = search_page(pub.site, name, lang="en", linker=Linker(BASE))
+        assert 'href="/id/org/ufm"' in page.split("<main>", 1)[1], name
