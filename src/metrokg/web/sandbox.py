@@ -6,7 +6,7 @@ it, so the server never evaluates a stranger's query itself. A :class:`QueryPool
 read-only: opening takes milliseconds whatever the size of the graph, and the pages of
 the store are shared through the kernel's page cache instead of copied into every
 worker. Each worker is cut off the network before it opens anything
-(:func:`metrokg.isolation.isolate`: ``SERVICE`` cannot connect anywhere, whatever the
+(:func:`metrokg.queries.isolation.isolate`: ``SERVICE`` cannot connect anywhere, whatever the
 policy's parser thought of the text) and runs under an address-space limit, with one
 malloc arena so that the store's threads do not reserve 64 MiB of that limit each. A query
 that outlives ``timeout`` gets its worker killed (SIGKILL) and replaced; a worker that
@@ -217,7 +217,7 @@ def open_read_only(folder: str) -> tuple[object, frozenset[str]]:
 
 def _worker_main(conn: Connection, folder: str, limits: Limits) -> None:  # pragma: no cover
     """A worker process: cut the network, cap memory, open the store, answer jobs."""
-    from ..isolation import isolate, limit_memory
+    from ..queries.isolation import isolate, limit_memory
 
     layers = isolate()  # first, while this process has a single thread
     one_arena()
@@ -263,7 +263,7 @@ class QueryPool:
         self._closed = False
         self.stats = {"queries": 0, "timeouts": 0, "crashes": 0, "busy": 0}
         self.isolation = "unknown"
-        """How the workers are cut off the network (:func:`metrokg.isolation.isolate`)."""
+        """How the workers are cut off the network (:func:`metrokg.queries.isolation.isolate`)."""
         self._clients: dict[str, int] = {}
         self._active = 0
         self._settled = asyncio.Event()
