@@ -260,3 +260,26 @@ def test_search_finds_every_other_name(built: object) -> None:
     for name in ("UPM", "UfM"):  # the Catalan and the English acronym (seed amb-pam, facts)
         page = search_page(pub.site, name, lang="en", linker=Linker(BASE))
         assert 'href="/id/org/ufm"' in page.split("<main>", 1)[1], name
+
+
+def test_a_query_that_reaches_a_retired_pool_runs_on_its_successor(tmp_path: Path) -> None:
+    # a request may take the running build just before the swap and send its query after
+    # the old workers stopped: it is answered by the new build's workers, not left waiting
+    old = tiny_build(tmp_path / "old", "old", "x")
+    new = tiny_build(tmp_path / "new", "new", "x")
+
+    async def scenario() -> None:
+        limits = Limits(workers=1, timeout=2)
+        before, after = QueryPool(old / "store", limits), QueryPool(new / "store", limits)
+        await asyncio.gather(before.start(), after.start())
+        try:
+            assert _words((await before.run(MARKER)).body) == ["old"]
+            await before.retire(5, successor=after)
+            assert not before.alive
+            late = await before.run(MARKER)
+            assert late.status == 200 and _words(late.body) == ["new"]
+        finally:
+            await before.close()
+            await after.close()
+
+    asyncio.run(scenario())

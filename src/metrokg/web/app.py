@@ -119,20 +119,29 @@ class _App:
             self.current = await self._open(self.config.output, self.config.base)
 
     async def _open(self, output: Path, base: str) -> _Build:
+        """The pages' state and a started pool of workers for the build in *output* (the
+        workers start while the pages' index is read)."""
         config = self.config
-        try:
-            pub = await run_in_threadpool(load_published, output, base=base,
-                                          queries=config.queries)
-        except (OSError, RuntimeError, ValueError) as exc:  # pyoxigraph: RuntimeError on corruption
-            raise StoreError(f"cannot read the build in {output}: {' '.join(str(exc).split())}; "
-                             "run `metrokg build` again") from None
+
+        async def pages() -> Published:
+            try:
+                return await run_in_threadpool(load_published, output, base=base,
+                                               queries=config.queries)
+            except (OSError, RuntimeError, ValueError) as exc:  # pyoxigraph: RuntimeError on corruption
+                raise StoreError(f"cannot read the build in {output}: "
+                                 f"{' '.join(str(exc).split())}; run `metrokg build` again") from None
+
         pool = QueryPool(output / STORE_DIR, config.limits)
-        await pool.start()
-        if pool.isolation == "none" and config.isolation_required:
+        pub, started = await asyncio.gather(pages(), pool.start(), return_exceptions=True)
+        failure = next((r for r in (pub, started) if isinstance(r, BaseException)), None)
+        if failure is None and pool.isolation == "none" and config.isolation_required:
+            failure = StoreError("the query workers cannot be cut off the network here (no "
+                                 "seccomp, no network namespace): listen on 127.0.0.1 only, "
+                                 "or see docs/publishing.md")
+        if failure is not None:
             await pool.close()
-            raise StoreError("the query workers cannot be cut off the network here (no "
-                             "seccomp, no network namespace): listen on 127.0.0.1 only, or "
-                             "see docs/publishing.md")
+            raise failure
+        assert isinstance(pub, Published)
         return _Build(pub, pool, output)
 
     @contextlib.asynccontextmanager
@@ -177,7 +186,7 @@ class _App:
                 self.reloads += 1
                 print(f"metrokg serve: now serving {target}", file=sys.stderr, flush=True)
                 task = asyncio.get_running_loop().create_task(
-                    old.pool.retire(self.config.limits.timeout + 1))
+                    old.pool.retire(self.config.limits.timeout + 1, successor=build.pool))
                 retiring.add(task)
                 task.add_done_callback(retiring.discard)
         finally:

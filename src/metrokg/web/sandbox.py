@@ -266,13 +266,26 @@ class QueryPool:
         """How the workers are cut off the network (:func:`metrokg.queries.isolation.isolate`)."""
         self._clients: dict[str, int] = {}
         self._active = 0
+        self._successor: QueryPool | None = None
         self._settled = asyncio.Event()
         self._settled.set()
 
     async def start(self) -> None:
-        """Start every worker; raise :class:`StoreError` if the store cannot be opened."""
-        workers = await asyncio.gather(*(self._spawn() for _ in range(self.limits.workers)))
-        for worker in workers:
+        """Start every worker; raise :class:`StoreError` if the store cannot be opened.
+
+        Every start is waited for, even after one failed: a start left running would
+        still watch its pipe's file descriptor, whose number a later worker may reuse.
+        """
+        started = await asyncio.gather(*(self._spawn() for _ in range(self.limits.workers)),
+                                       return_exceptions=True)
+        failure = next((w for w in started if isinstance(w, BaseException)), None)
+        if failure is not None:
+            for worker in started:
+                if isinstance(worker, _Worker):
+                    self._kill(worker)
+            raise failure
+        for worker in started:
+            assert isinstance(worker, _Worker)
             self._idle.put_nowait(worker)
 
     async def _spawn(self) -> _Worker:
@@ -345,6 +358,8 @@ class QueryPool:
         gets 429 with ``Retry-After``. Cancelling the call (the client went away) kills
         the worker that runs the query and replaces it.
         """
+        if self._closed and self._successor is not None:
+            return await self._successor.run(job, client)
         limits = self.limits
         retry = (("Retry-After", str(max(1, math.ceil(limits.timeout)))),)
         if self._clients.get(client, 0) >= limits.client_budget:
@@ -409,9 +424,11 @@ class QueryPool:
         assert isinstance(reply, Reply)
         return reply
 
-    async def retire(self, grace: float) -> None:
+    async def retire(self, grace: float, successor: QueryPool | None = None) -> None:
         """Stop every worker once the queries already running or waiting have their
-        answers (at most *grace* seconds from now)."""
+        answers (at most *grace* seconds from now); a query that reaches this pool after
+        that runs on *successor* (the pool of the build that replaced this one)."""
+        self._successor = successor
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._settled.wait(), timeout=grace)
         await self.close()
