@@ -37,7 +37,7 @@ from .terms import data_graphs, union_graph, write_ntriples, write_predicate
 __all__ = ["ENGINES", "GROUPS", "PER_RUN", "validate_shapes", "validate_store"]
 
 ENGINES = ("auto", "pyshacl", "rudof")
-GROUPS = 6
+GROUPS = 3
 """At most this many pyrudof runs: fixed, so the cost stays linear (each run has a cost
 in the size of its slice), and more than one, so a run's memory is that of its shapes
 only (docs/benchmarks.md, "Validation")."""
