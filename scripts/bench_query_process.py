@@ -42,10 +42,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from metrokg.catalogue import load_catalogue
 from metrokg.paths import ProjectPaths, default_paths
-from metrokg.sparql import prepare, query
-from metrokg.synthetic import generate
+from metrokg.queries.catalogue import load_catalogue
+from metrokg.queries.sparql import prepare, query
+from metrokg.records.synthetic import generate
 
 RAW = """import sys, pyoxigraph as ox
 store = ox.Store.read_only(sys.argv[1])

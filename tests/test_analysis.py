@@ -13,12 +13,12 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from metrokg.analysis import Analysis, analyse, analysis_date, to_csv, to_json, to_rdf
-from metrokg.build import BuildResult, build
+from metrokg.analysis.measures import Analysis, analyse, analysis_date, to_csv, to_json, to_rdf
+from metrokg.analysis.network import Projection, View, load_projection, network_view
 from metrokg.errors import InputError
-from metrokg.network import Projection, View, load_projection, network_view
+from metrokg.outputs.build import BuildResult, build
+from metrokg.outputs.store import open_store
 from metrokg.paths import ProjectPaths
-from metrokg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/metrokg/"

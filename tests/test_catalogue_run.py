@@ -13,12 +13,12 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-import metrokg.localrun as localrun
-from metrokg.build import BuildResult
-from metrokg.catalogue import lookup
+import metrokg.queries.localrun as localrun
 from metrokg.errors import QueryError
+from metrokg.outputs.build import BuildResult
 from metrokg.paths import ProjectPaths
-from metrokg.sparql import SelectResult, query
+from metrokg.queries.catalogue import lookup
+from metrokg.queries.sparql import SelectResult, query
 
 HEADER = "# id: {id}\n# en: A question?\n# ca: Una pregunta?\n"
 
@@ -61,7 +61,7 @@ def test_a_catalogue_query_on_the_build_loads_no_sparql_parser(
         built: BuildResult, built_paths: ProjectPaths) -> None:
     # rdflib's SPARQL grammar costs ~1 s to load and run per process: never for the catalogue
     code = ("import sys; from pathlib import Path; from metrokg.paths import ProjectPaths; "
-            "from metrokg.sparql import query; "
+            "from metrokg.queries.sparql import query; "
             f"r = query('units-of', paths=ProjectPaths(Path({str(built_paths.root)!r}), "
             f"dist_dir=Path({str(built_paths.dist)!r}))); "
             "print(len(r.rows), 'rdflib.plugins.sparql.parser' in sys.modules)")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from metrokg.build import BuildResult, build
 from metrokg.cli import main
+from metrokg.outputs.build import BuildResult, build
+from metrokg.outputs.store import open_store
 from metrokg.paths import ProjectPaths
-from metrokg.store import open_store
-from metrokg.synthetic import block_count, generate
+from metrokg.records.synthetic import block_count, generate
 
 SCALE = 4.0
 
