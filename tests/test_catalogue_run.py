@@ -107,3 +107,13 @@ def test_the_catalogue_notices_an_edited_an_added_and_a_removed_file(tmp_path: P
     (folder / "two.rq").unlink()
     with pytest.raises(QueryError, match="no catalogue query named 'two'"):
         lookup(folder, "two")
+
+
+def test_version_is_read_when_asked_and_printed_on_stdout() -> None:
+    # the version action no longer loads the ontology module at every start (0241)
+    from importlib.metadata import version
+
+    done = subprocess.run([sys.executable, "-m", "metrokg", "--version"], capture_output=True,
+                          text=True)
+    assert done.returncode == 0
+    assert done.stdout == f"metrokg {version('metrokg')}\n"
