@@ -1,5 +1,5 @@
 """How a catalogue query reaches the engine: no parse on the way to the built dataset,
-the parser's message when it fails, a catalogue that notices edits (docs/decisions/0241).
+the parser's message when it fails, a catalogue that notices edits (docs/decisions/0242).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def test_the_catalogue_notices_an_edited_an_added_and_a_removed_file(tmp_path: P
 
 
 def test_version_is_read_when_asked_and_printed_on_stdout() -> None:
-    # the version action no longer loads the ontology module at every start (0241)
+    # the version action no longer loads the ontology module at every start (0242)
     from importlib.metadata import version
 
     done = subprocess.run([sys.executable, "-m", "metrokg", "--version"], capture_output=True,

@@ -18,7 +18,7 @@ error is reported with its file, line and column and nothing reaches the endpoin
 catalogue query run on the built dataset is the exception: the project's own file with
 checked terms bound in it, it goes straight to the child process, which is cut off the
 network, and its engine reads it there (the parser only explains a failure); parsing
-with rdflib costs about a second per process, far more than the query (docs/decisions/0241).
+with rdflib costs about a second per process, far more than the query (docs/decisions/0242).
 """
 
 from __future__ import annotations
