@@ -117,3 +117,21 @@ def test_version_is_read_when_asked_and_printed_on_stdout() -> None:
                           text=True)
     assert done.returncode == 0
     assert done.stdout == f"metrokg {version('metrokg')}\n"
+
+
+def test_where_the_child_cannot_cut_the_network_a_catalogue_query_is_parsed_first(
+        built: BuildResult, built_paths: ProjectPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    import metrokg.queries.isolation as isolation
+
+    calls: list[str] = []
+    real = localrun.parse_isolated
+
+    def counting(text: str, *, name: str, timeout: float) -> tuple[str, object]:
+        calls.append(name)
+        return real(text, name=name, timeout=timeout)
+
+    monkeypatch.setattr(isolation, "isolate", lambda: "none")  # the forked child inherits it
+    monkeypatch.setattr(localrun, "parse_isolated", counting)
+    result = query("units-of", paths=built_paths)
+    assert isinstance(result, SelectResult) and len(result.rows) > 0
+    assert calls == ["units-of"]  # the child answered "unparsed"; parsed, then run
