@@ -130,8 +130,11 @@ def test_where_the_child_cannot_cut_the_network_a_catalogue_query_is_parsed_firs
         calls.append(name)
         return real(text, name=name, timeout=timeout)
 
+    import metrokg.queries.sparql as sparql
+
     monkeypatch.setattr(isolation, "isolate", lambda: "none")  # the forked child inherits it
     monkeypatch.setattr(localrun, "parse_isolated", counting)
+    monkeypatch.setattr(sparql, "_SHAPES", {})  # not parsed yet in this process
     result = query("units-of", paths=built_paths)
     assert isinstance(result, SelectResult) and len(result.rows) > 0
     assert calls == ["units-of"]  # the child answered "unparsed"; parsed, then run
