@@ -80,7 +80,10 @@ def test_a_text_is_parsed_once_per_process_on_an_open_store(
         calls.append(name)
         return real(text, name=name, timeout=timeout)
 
+    import metrokg.queries.sparql as sparql
+
     monkeypatch.setattr(localrun, "parse_isolated", counting)
+    monkeypatch.setattr(sparql, "_SHAPES", {})
     store = pyoxigraph.Store()
     text = "SELECT ?n WHERE { VALUES ?n { 41 } }"
     for _ in range(3):
