@@ -12,7 +12,7 @@ from metrokg.build import BuildResult, build
 from metrokg.cli import main
 from metrokg.paths import ProjectPaths
 from metrokg.store import open_store
-from metrokg.synthetic import block_count, generate
+from metrokg.synthetic import QUADS_TODAY, block_count, generate
 
 SCALE = 4.0
 
@@ -58,6 +58,25 @@ def test_counts_are_as_generated(project: Path, synthetic_build: BuildResult) ->
     # one record in three quotes its block's document
     quoted = sum(1 for _ in (project / "graph" / "sources").glob("synthetic-*.txt"))
     assert quoted == blocks
+
+
+def test_scale_counts_quads(project: Path, synthetic_build: BuildResult) -> None:
+    """`--scale K` gives about K × today's quads (issue 10: 100× is ~1.1–1.2 M quads)."""
+    manifest = json.loads((project / "synthetic.json").read_text())
+    quads = synthetic_build.summary.quads
+    assert abs(quads - manifest["expected_quads"]) < 0.01 * quads
+    assert abs(quads - SCALE * QUADS_TODAY) < 0.02 * quads
+
+
+def test_build_report_stays_short_at_scale(synthetic_build: BuildResult) -> None:
+    from metrokg.commands.build import PLAN_LINES, short_report
+
+    report = short_report(synthetic_build)
+    plans = len(synthetic_build.summary.by_status)
+    assert plans > PLAN_LINES + 10  # the synthetic blocks' plans all have statuses
+    assert len(report.splitlines()) <= 6 + PLAN_LINES
+    assert f"and {plans - PLAN_LINES} more plans with statuses: " in report
+    assert "summary.txt" in report
 
 
 def test_same_seed_same_files_other_seed_other_files(project: Path, tmp_path: Path) -> None:

@@ -83,7 +83,9 @@ def _fr(graph: nx.Graph, seed: int, iterations: int | None,
         small: bool = True) -> dict[Hashable, tuple[float, float]]:
     """Force-layout positions of *graph* (igraph), seeded: Kamada–Kawai up to 300 nodes
     when *small*, else Fruchterman–Reingold (grid variant above 300 nodes)."""
-    nodes = list(graph.nodes())
+    # sorted: a subgraph view iterates its nodes in the order of a set of them, which
+    # changes with the hash seed (a community's layout would change from run to run)
+    nodes = sorted(graph.nodes(), key=str)
     n = len(nodes)
     if n == 0:
         return {}
@@ -92,7 +94,8 @@ def _fr(graph: nx.Graph, seed: int, iterations: int | None,
     import igraph as ig
 
     index = {v: i for i, v in enumerate(nodes)}
-    g = ig.Graph(n=n, edges=[(index[a], index[b]) for a, b in graph.edges()])
+    g = ig.Graph(n=n, edges=sorted(tuple(sorted((index[a], index[b])))
+                                   for a, b in graph.edges()))
     rng = random.Random(seed)
     start = [[rng.uniform(-1, 1) * math.sqrt(n), rng.uniform(-1, 1) * math.sqrt(n)]
              for _ in range(n)]
