@@ -13,7 +13,15 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from metrokg.analysis import Analysis, analyse, analysis_date, to_csv, to_json, to_rdf
+from metrokg.analysis import (
+    Analysis,
+    analyse,
+    analysis_date,
+    to_csv,
+    to_json,
+    to_quads,
+    to_rdf,
+)
 from metrokg.build import BuildResult, build
 from metrokg.errors import InputError
 from metrokg.network import Projection, View, load_projection, network_view
@@ -213,6 +221,20 @@ def test_rdf_carries_scores_and_provenance() -> None:
     assert rows[0]["org"].value == f"{BASE}id/org/o1"
     assert float(rows[0]["b"].value) == 1.0
     assert rows[0]["date"].value == "2026-01-02T00:00:00Z"
+
+
+def test_quads_for_the_store_are_the_rdf_dataset() -> None:
+    """What the build adds to its store (to_quads) is what to_rdf writes, graph for graph."""
+    from metrokg.rdflib_bridge import quads_from_dataset
+
+    g = nx.path_graph(4)
+    g.graph.update(view="plan:p", name="plan-p")
+    a = analyse(nx.relabel_nodes(g, {i: f"{BASE}id/org/o{i}" for i in range(4)}))
+    date = datetime(2026, 1, 2, tzinfo=UTC)
+    quads = {str(q) for q in to_quads(a, base=BASE, date=date)}
+    assert quads == {str(q) for q in quads_from_dataset(to_rdf(a, base=BASE, date=date))}
+    assert f'<{BASE}id/org/o1> <{MKG}degree> "2"^^<http://www.w3.org/2001/XMLSchema#integer> ' \
+        f"<{BASE}graph/analysis/plan-p>" in quads
 
 
 # ---------------------------------------------------------------- the real graph
