@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,6 +80,25 @@ def test_build_report_stays_short_at_scale(synthetic_build: BuildResult) -> None
     assert len(report.splitlines()) <= 6 + PLAN_LINES
     assert f"and {plans - PLAN_LINES} more plans with statuses: " in report
     assert "summary.txt" in report
+
+
+def test_rebuild_in_one_process_with_another_hash_seed_is_byte_identical(
+        project: Path, synthetic_build: BuildResult, tmp_path: Path) -> None:
+    """Validation beside the other steps (forked) or before them (METROKG_JOBS=1), and
+    another hash seed: the same bytes in every output, at a size where the explorer lays
+    out its communities one by one."""
+    env = {**os.environ, "PYTHONHASHSEED": "977", "METROKG_JOBS": "1"}
+    code = ("import sys; from pathlib import Path; from metrokg.build import build; "
+            "from metrokg.paths import ProjectPaths; "
+            "build(ProjectPaths(Path(sys.argv[1]), dist_dir=Path(sys.argv[2])))")
+    subprocess.run([sys.executable, "-c", code, str(project), str(tmp_path)], check=True,
+                   env=env, timeout=600)
+    again = tmp_path / "graph"
+    assert sorted(p.name for p in again.iterdir()) == \
+        sorted(p.name for p in synthetic_build.output.iterdir())
+    for path in sorted(again.iterdir()):
+        if path.is_file():
+            assert path.read_bytes() == (synthetic_build.output / path.name).read_bytes(), path.name
 
 
 def test_same_seed_same_files_other_seed_other_files(project: Path, tmp_path: Path) -> None:

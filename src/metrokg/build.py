@@ -177,7 +177,7 @@ def build(paths: ProjectPaths, *, base: str = DEFAULT_BASE, progress: Progress =
         except BaseException:
             checking.cancel()
             raise
-        progress("waiting for validation")
+        progress("waiting for validation; writing its report and the summary")
         validation = _checked(checking.result(), strict)
         summary = replace(summary, validation=validation_counts(validation))
         _write_reports(validation, summary, staging, base=base)
@@ -213,9 +213,9 @@ def _network_and_dumps(store: ox.Store, ontology: list[ox.Triple], paths: Projec
                        staging: Path, *, base: str, progress: Progress) -> Summary:
     """The network step, then every output that does not depend on validation; return the
     summary (without validation counts)."""
+    progress("analysing the partnership network")
     from .networkstep import add_network_analysis
 
-    progress("analysing the partnership network")
     network = add_network_analysis(store, paths, base=base)
     summary = summarise(store, base=base)
     progress("writing outputs")
