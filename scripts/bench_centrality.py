@@ -147,14 +147,21 @@ def synthetic_project(folder: Path, g: nx.Graph) -> Path:
 
 
 def command(project: Path, *options: str) -> float:
-    """Seconds of one whole `metrokg network` process on *project*."""
+    """Seconds of one whole `metrokg network` process on *project*; prints its CPU time
+    (user + system), peak RSS and the load average, which wall time alone hides on a
+    shared machine."""
     exe = Path(sys.executable).with_name("metrokg")
     t = time.perf_counter()
-    done = subprocess.run([str(exe), "network", "--project", str(project), "--top", "3",
-                           *options], capture_output=True, text=True, check=False)
+    proc = subprocess.Popen([str(exe), "network", "--project", str(project), "--top", "3",
+                             *options], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t
-    if done.returncode:
-        raise SystemExit(f"metrokg network failed: {done.stderr.strip()}")
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"metrokg network failed: {stderr.strip()}")
+    print(f"  run: wall {seconds:.1f} s, CPU {usage.ru_utime + usage.ru_stime:.1f} s, "
+          f"peak RSS {usage.ru_maxrss / 1024:.0f} MB, load {os.getloadavg()[0]:.1f}",
+          flush=True)
     return seconds
 
 
