@@ -33,7 +33,7 @@ from typing import Any
 
 import networkx as nx
 
-from metrokg import centrality
+from metrokg.analysis import centrality
 
 ROOT = Path(__file__).resolve().parents[1]
 B = "https://w3id.org/metrokg/"

@@ -6,11 +6,11 @@
    (layout stabilised), in the same run; the ratio.
 2. 50,000 / 200,000: write and ready times (the page opens on the community overview),
    and a screenshot of the overview (``--shots DIR``); 100,000 nodes are refused
-   (metrokg.explorer.LIMIT) before any analysis is wasted on them.
+   (metrokg.outputs.explorer.LIMIT) before any analysis is wasted on them.
 3. Readability of a force layout: the same kind of graph drawn whole (``#view=all``) at
    growing sizes; for each, the share of nodes whose disc on the 1400×900 screen overlaps
    another's. Above the size where most nodes overlap, the page starts from the overview
-   (metrokg.explorer.OVERVIEW).
+   (metrokg.outputs.explorer.OVERVIEW).
 
 Usage: .venv/bin/python scripts/bench_explorer.py [--rounds 3] [--skip-pyvis] [--shots docs/img]
 Results go in docs/benchmarks.md (section "Network explorer").
@@ -30,8 +30,8 @@ from typing import Any
 import networkx as nx
 from playwright.sync_api import sync_playwright
 
-from metrokg.analysis import analyse
-from metrokg.explorer import explorer_html
+from metrokg.analysis.measures import analyse
+from metrokg.outputs.explorer import explorer_html
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -39,7 +39,7 @@ _GRAPHS: frozenset[str] = frozenset()
 
 def _init(dump: str) -> None:
     global _STORE, _GRAPHS
-    from metrokg.isolation import isolate
+    from metrokg.queries.isolation import isolate
 
     isolate()
     import pyoxigraph as ox

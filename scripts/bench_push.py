@@ -8,7 +8,7 @@ left, as a real re-publication does; an untimed first push fills the stores):
 Oxigraph server over the Graph Store Protocol (``/store``), ``oxigraph load`` into a store
 folder (no server on it), Virtuoso's authenticated GSP (digest, ``/sparql-graph-crud-auth``)
 and Virtuoso's bulk loader (``ld_dir``/``rdf_loader_run`` through isql-vt). The servers are
-the test suite's (``metrokg.localserver.start_oxigraph``, ``tests/virtuoso.py``). Prints a
+the test suite's (``metrokg.queries.localserver.start_oxigraph``, ``tests/virtuoso.py``). Prints a
 Markdown table for docs/benchmarks.md: median seconds, quads per second, ratio to
 Oxigraph GSP in the same run.
 """
@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import virtuoso as vt  # the tests' Virtuoso fixture module
 
-from metrokg.bulkload import load_oxigraph, load_virtuoso
-from metrokg.localserver import start_oxigraph
-from metrokg.push import Credentials, push_dataset
+from metrokg.outputs.bulkload import load_oxigraph, load_virtuoso
+from metrokg.outputs.push import Credentials, push_dataset
+from metrokg.queries.localserver import start_oxigraph
 
 
 def main() -> int:

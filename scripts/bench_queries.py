@@ -21,10 +21,10 @@ from collections import Counter
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from metrokg.catalogue import load_catalogue
+from metrokg.outputs.store import open_store
 from metrokg.paths import default_paths
-from metrokg.sparql import AskResult, GraphResult, SelectResult, prepare, run
-from metrokg.store import open_store
+from metrokg.queries.catalogue import load_catalogue
+from metrokg.queries.sparql import AskResult, GraphResult, SelectResult, prepare, run
 
 
 def _rdflib_worker(dump: str, texts: list[tuple[str, str]], conn: Connection) -> None:

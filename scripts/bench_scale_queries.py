@@ -37,12 +37,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from metrokg.build import assemble
 from metrokg.checks.dataset import header_line
 from metrokg.mapping import Iris
 from metrokg.namespaces import DEFAULT_BASE
+from metrokg.outputs.build import assemble
 from metrokg.paths import ProjectPaths, default_paths
-from metrokg.synthetic import generate
+from metrokg.records.synthetic import generate
 
 FLOOR = 0.00001  # 0.01 ms: what remains of a constant-time query once the call is subtracted
 OVERHEAD = ("(overhead: ASK {})", "ASK {}")

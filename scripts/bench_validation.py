@@ -31,13 +31,13 @@ import pyoxigraph as ox
 from pyshacl import validate as plain_pyshacl
 from rdflib import Graph
 
-from metrokg.build import assemble
 from metrokg.checks import load_shapes, run_checks, validate_shapes, validate_store
 from metrokg.checks.records import Records
 from metrokg.checks.report import findings_of
 from metrokg.checks.terms import data_graphs, ntriples
 from metrokg.mapping import Iris
 from metrokg.namespaces import ADMS, DEFAULT_BASE, MKG, ROLE, SKOS, bind_prefixes
+from metrokg.outputs.build import assemble
 from metrokg.paths import default_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from metrokg.build import BuildResult, build
+from metrokg.outputs.build import BuildResult, build
 from metrokg.paths import ProjectPaths
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ recorded from a run. Three forms:
   sides read from compact text — the datatypes and languages are then NOT checked.
 * ``ID.ttl`` (graphs, isomorphism) and ``ID.json`` (ASK).
 
-Every IRI written under the default base is re-based (:func:`metrokg.catalogue.rebase`)
+Every IRI written under the default base is re-based (:func:`metrokg.queries.catalogue.rebase`)
 when the build under test used another base, so the same files check any base.
 """
 
@@ -31,10 +31,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from metrokg.catalogue import CatalogueEntry, rebase
 from metrokg.namespaces import DEFAULT_BASE, PREFIXES
-from metrokg.render import short
-from metrokg.sparql import AskResult, GraphResult, QueryResult, SelectResult
+from metrokg.queries.catalogue import CatalogueEntry, rebase
+from metrokg.queries.render import short
+from metrokg.queries.sparql import AskResult, GraphResult, QueryResult, SelectResult
 
 Row = tuple[ox.NamedNode | ox.Literal | ox.BlankNode | None, ...]
 

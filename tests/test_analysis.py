@@ -13,7 +13,7 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from metrokg.analysis import (
+from metrokg.analysis.measures import (
     Analysis,
     analyse,
     analysis_date,
@@ -22,11 +22,11 @@ from metrokg.analysis import (
     to_quads,
     to_rdf,
 )
-from metrokg.build import BuildResult, build
+from metrokg.analysis.network import Projection, View, load_projection, network_view
 from metrokg.errors import InputError
-from metrokg.network import Projection, View, load_projection, network_view
+from metrokg.outputs.build import BuildResult, build
+from metrokg.outputs.store import open_store
 from metrokg.paths import ProjectPaths
-from metrokg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/metrokg/"

@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from metrokg.cli import main
-from metrokg.store import open_store
+from metrokg.outputs.store import open_store
 
 DOC = "document: metropolis-triennial-report-2018-2020\n"
 QUOTE = "L1M1D1 Calendario de acontecimientos internacionales"

@@ -15,12 +15,12 @@ import expected_results
 import pyoxigraph
 import pytest
 
-from metrokg.build import BuildResult, build
-from metrokg.catalogue import CatalogueEntry, load_catalogue
+from metrokg.outputs.build import BuildResult, build
+from metrokg.outputs.store import open_store
 from metrokg.outputs.summary import recorded_base
 from metrokg.paths import ProjectPaths
-from metrokg.sparql import query
-from metrokg.store import open_store
+from metrokg.queries.catalogue import CatalogueEntry, load_catalogue
+from metrokg.queries.sparql import query
 
 ROOT = Path(__file__).resolve().parents[1]
 OTHER = "https://example.org/kg/"
@@ -78,7 +78,7 @@ def test_readers_of_a_build_have_no_base_option(capsys: pytest.CaptureFixture[st
 
 
 def test_build_report_is_short_and_names_the_base(other: BuildResult) -> None:
-    from metrokg.commands.build import short_report
+    from metrokg.cli.build import short_report
 
     report = short_report(other)
     assert len(report.splitlines()) <= 8

@@ -21,11 +21,11 @@ from rdflib import OWL, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import metrokg
-from metrokg.build import OUTPUT_FILES, BuildResult, build
 from metrokg.cli import main
+from metrokg.outputs.build import OUTPUT_FILES, BuildResult, build
 from metrokg.outputs.dumps import sorted_quads
+from metrokg.outputs.store import open_store, store_stats
 from metrokg.paths import STORE_DIR, ProjectPaths
-from metrokg.store import open_store, store_stats
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -48,7 +48,7 @@ def test_same_inputs_give_byte_identical_outputs(built: BuildResult, project_roo
                                                  tmp_path: Path) -> None:
     # a second build in another process with another hash seed
     env = {**os.environ, "PYTHONHASHSEED": "4242"}
-    code = ("import sys; from pathlib import Path; from metrokg.build import build; "
+    code = ("import sys; from pathlib import Path; from metrokg.outputs.build import build; "
             "from metrokg.paths import ProjectPaths; "
             "build(ProjectPaths(Path(sys.argv[1]), dist_dir=Path(sys.argv[2])))")
     subprocess.run([sys.executable, "-c", code, str(project_root), str(tmp_path)], check=True,
@@ -74,7 +74,7 @@ def test_turtle_and_jsonld_hold_the_same_graph(built: BuildResult) -> None:
 
 def test_ontology_output_carries_the_version(built: BuildResult) -> None:
     graph = Graph().parse(built.files["ontology"], format="turtle")
-    stamp = metrokg.ontology.version()
+    stamp = metrokg.mapping.ontology.version()
     ontology = URIRef("https://w3id.org/metrokg/def")
     assert (ontology, OWL.versionInfo, Literal(stamp)) in graph
     assert (ontology, OWL.versionIRI,
@@ -164,11 +164,11 @@ def test_dump_survives_the_store_unchanged(built: BuildResult) -> None:
 
 def test_mapping_writes_only_literals_the_store_keeps(project_root: Path) -> None:
     """What the mapping emits is what Oxigraph stores, literal for literal."""
-    from metrokg.build import SDG_CITATION  # noqa: F401 - the build module is importable
     from metrokg.mapping import Vocabulary, map_records
-    from metrokg.ontology import ontology_triples
+    from metrokg.mapping.ontology import ontology_triples
+    from metrokg.outputs.build import SDG_CITATION  # noqa: F401 - the build module is importable
     from metrokg.records import load_records
-    from metrokg.sources import load_documents
+    from metrokg.records.sources import load_documents
 
     paths = ProjectPaths(project_root)
     documents = load_documents(paths.documents)
@@ -230,7 +230,7 @@ def test_next_build_removes_stale_staging_but_not_a_running_one(
 _KILLER = """
 import sys
 from pathlib import Path
-from metrokg.build import build
+from metrokg.outputs.build import build
 from metrokg.paths import ProjectPaths
 build(ProjectPaths(Path(sys.argv[1]), dist_dir=Path(sys.argv[2])))
 """
@@ -239,7 +239,7 @@ build(ProjectPaths(Path(sys.argv[1]), dist_dir=Path(sys.argv[2])))
 def test_killed_builds_leave_previous_outputs_and_store_exactly_as_they_were(
         tmp_path: Path) -> None:
     """kill -9 at several moments of a synthetic build several times the seed size."""
-    from metrokg.synthetic import generate
+    from metrokg.records.synthetic import generate
 
     project = generate(tmp_path / "project", scale=3, seed=1)
     dist = tmp_path / "dist"
@@ -298,10 +298,10 @@ def test_cli_does_not_import_pyshacl_or_networkx(argv: list[str], built: BuildRe
 
 
 def test_command_line_choices_match_the_analysis() -> None:
-    from metrokg.analysis import MEASURES
-    from metrokg.commands import common
-    from metrokg.explorer import COLOUR_BY
-    from metrokg.network import LANGUAGES
+    from metrokg.analysis.measures import MEASURES
+    from metrokg.analysis.network import LANGUAGES
+    from metrokg.cli import common
+    from metrokg.outputs.explorer import COLOUR_BY
 
     assert tuple(MEASURES) == common.MEASURES
     assert tuple(COLOUR_BY) == common.COLOUR_BY
@@ -310,7 +310,7 @@ def test_command_line_choices_match_the_analysis() -> None:
 
 def test_catalogue_is_parsed_once_per_process(project_root: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from metrokg import catalogue
+    from metrokg.queries import catalogue
 
     folder = tmp_path / "queries"
     shutil.copytree(project_root / "queries", folder)

@@ -13,10 +13,10 @@ import expected_results
 import pyoxigraph
 import pytest
 
-from metrokg.build import BuildResult
-from metrokg.catalogue import CatalogueEntry, load_catalogue
-from metrokg.sparql import query
-from metrokg.store import open_store
+from metrokg.outputs.build import BuildResult
+from metrokg.outputs.store import open_store
+from metrokg.queries.catalogue import CatalogueEntry, load_catalogue
+from metrokg.queries.sparql import query
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 CATALOGUE = load_catalogue(QUERIES)

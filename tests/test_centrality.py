@@ -10,11 +10,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from metrokg import centrality
-from metrokg.analysis import Analysis, analyse
-from metrokg.build import BuildResult
-from metrokg.network import View, load_projection, network_view
-from metrokg.store import open_store
+from metrokg.analysis import centrality
+from metrokg.analysis.measures import Analysis, analyse
+from metrokg.analysis.network import View, load_projection, network_view
+from metrokg.outputs.build import BuildResult
+from metrokg.outputs.store import open_store
 
 pytest.importorskip("igraph")
 ROOT = Path(__file__).resolve().parents[1]

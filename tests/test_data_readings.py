@@ -13,12 +13,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from metrokg.build import BuildResult
+from metrokg.analysis.network import load_projection
 from metrokg.cli import main
-from metrokg.network import load_projection
+from metrokg.outputs.build import BuildResult
+from metrokg.outputs.store import open_store
 from metrokg.paths import ProjectPaths
-from metrokg.sparql import SelectResult, query
-from metrokg.store import open_store
+from metrokg.queries.sparql import SelectResult, query
 
 ID = "https://w3id.org/metrokg/id/"
 MKG = "https://w3id.org/metrokg/def/"
@@ -326,7 +326,7 @@ def test_find_by_name(store: ox.Store, name: str, org: str) -> None:
 
 def test_find_by_name_in_the_cli(built_paths: ProjectPaths, monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
-    import metrokg.commands.query as command
+    import metrokg.cli.query as command
 
     monkeypatch.setattr(command, "default_paths", lambda: built_paths)  # the session build
     code = main(["query", "find-by-name", "--param", "name=UCLG", "--format", "csv"])

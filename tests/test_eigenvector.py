@@ -16,7 +16,7 @@ import networkx as nx
 import pytest
 from scipy.sparse.linalg import ArpackNoConvergence
 
-from metrokg.analysis import _eigenvector
+from metrokg.analysis.measures import _eigenvector
 
 
 def _path_closed_form(n: int) -> list[float]:

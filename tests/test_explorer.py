@@ -14,11 +14,11 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from metrokg.analysis import analyse
-from metrokg.build import BuildResult
-from metrokg.explorer import explorer_html, pyvis_network
-from metrokg.network import View, label_of, load_projection, network_view
-from metrokg.store import open_store
+from metrokg.analysis.measures import analyse
+from metrokg.analysis.network import View, label_of, load_projection, network_view
+from metrokg.outputs.build import BuildResult
+from metrokg.outputs.explorer import explorer_html, pyvis_network
+from metrokg.outputs.store import open_store
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
@@ -363,8 +363,8 @@ def test_pyvis_network_is_built_in_one_pass(real: tuple[Page, Any]) -> None:
     amb = next(n for n in net.nodes if n["id"] == ORG + "amb")
     assert amb["label"] == g.nodes[ORG + "amb"]["names"]["ca"]
     assert "<" not in amb["title"]  # plain text: pyvis would render HTML
-    from metrokg import notebook as nb
-    from metrokg.explorer import pyvis_page
+    from metrokg.outputs.explorer import pyvis_page
+    from metrokg.queries import notebook as nb
 
     page = pyvis_page(net)
     assert "vis-network" in page and nb.remote_references(page) == []
@@ -394,9 +394,9 @@ def test_hostile_labels_stay_text(browser: Any, tmp_path: Path) -> None:
 
 
 def test_a_page_of_too_many_organisations_is_refused_with_one_clear_message() -> None:
-    from metrokg.analysis import Analysis
+    from metrokg.analysis.measures import Analysis
     from metrokg.errors import InputError
-    from metrokg.explorer import LIMIT
+    from metrokg.outputs.explorer import LIMIT
 
     g = nx.empty_graph(LIMIT + 1)
     empty = Analysis(view="whole", view_name="whole", directed=False, nodes=LIMIT + 1,

@@ -9,10 +9,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
-from metrokg.cli import main
-from metrokg.errors import InputError
-from metrokg.namespaces import DCTERMS, MKG, ORG, RDF, SDG, SKOS
-from metrokg.network import (
+from metrokg.analysis.network import (
     Projection,
     View,
     bipartite_view,
@@ -21,6 +18,9 @@ from metrokg.network import (
     write_gexf,
     write_graphml,
 )
+from metrokg.cli import main
+from metrokg.errors import InputError
+from metrokg.namespaces import DCTERMS, MKG, ORG, RDF, SDG, SKOS
 
 ROOT = Path(__file__).resolve().parents[1]
 B = "https://w3id.org/metrokg/"
@@ -159,8 +159,8 @@ def test_gexf_and_graphml_carry_every_score_and_community(
         built_paths: object, built: object, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """What `metrokg network --out` writes: Gephi gets every score column, no recomputing."""
-    from metrokg.analysis import SCORES, analyse
-    from metrokg.commands import network as command
+    from metrokg.analysis.measures import SCORES, analyse
+    from metrokg.cli import network as command
 
     monkeypatch.setattr(command, "project_paths", lambda args: built_paths)
     assert main(["network", "--out", str(tmp_path)]) == 0

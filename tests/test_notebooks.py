@@ -1,6 +1,6 @@
 """The notebooks in notebooks/: stored without outputs, executed on the real build, offline HTML.
 
-Each notebook runs once per session (:func:`metrokg.notebook.execute_on`, shared with the
+Each notebook runs once per session (:func:`metrokg.queries.notebook.execute_on`, shared with the
 publish tests) with nbclient on the venv's ``python3`` kernel, in notebooks/, reading the
 session's temporary build (``METROKG_DIST``). The assertions check
 that what the notebooks print and draw is what the documents say (the Metropolis report:
@@ -17,12 +17,12 @@ from typing import Any
 import nbformat
 import pytest
 
-from metrokg import notebook as nb
-from metrokg.build import BuildResult
 from metrokg.errors import InputError, StoreError
-from metrokg.localserver import start_oxigraph
+from metrokg.outputs.build import BuildResult
 from metrokg.paths import ProjectPaths
-from metrokg.sparql import SelectResult
+from metrokg.queries import notebook as nb
+from metrokg.queries.localserver import start_oxigraph
+from metrokg.queries.sparql import SelectResult
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = ("01-exploring-with-sparql", "02-partnership-network", "03-plan-monitoring-and-sdgs")
@@ -75,7 +75,7 @@ def test_runs_without_errors(executed: dict[str, Any], name: str) -> None:
 
 
 def test_sparql_notebook_story(executed: dict[str, Any], built_paths: ProjectPaths) -> None:
-    from metrokg.catalogue import load_catalogue
+    from metrokg.queries.catalogue import load_catalogue
 
     text = text_of(executed["01-exploring-with-sparql"])
     assert f"{len(load_catalogue(built_paths.queries))} questions in the catalogue" in text

@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from metrokg.mapping.ontology import load_ontology
 from metrokg.namespaces import MKG
-from metrokg.ontology import load_ontology
 
 LANGS = {"ca", "es", "en"}
 

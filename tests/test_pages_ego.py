@@ -11,10 +11,10 @@ import re
 
 import pytest
 
-from metrokg.build import BuildResult
-from metrokg.network import View, load_projection, network_view
+from metrokg.analysis.network import View, load_projection, network_view
+from metrokg.outputs.build import BuildResult
+from metrokg.outputs.store import open_store
 from metrokg.paths import ProjectPaths
-from metrokg.store import open_store
 from metrokg.web.pages import Linker
 from metrokg.web.state import load_published, resource_html
 

@@ -12,8 +12,8 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from metrokg.build import BuildResult
-from metrokg.store import open_store
+from metrokg.outputs.build import BuildResult
+from metrokg.outputs.store import open_store
 
 ID = "https://w3id.org/metrokg/id/"
 MKG = "https://w3id.org/metrokg/def/"

@@ -14,7 +14,7 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from metrokg.build import BuildResult
+from metrokg.outputs.build import BuildResult
 
 OA = "http://www.w3.org/ns/oa#"
 PROVENANCE = URIRef("https://w3id.org/metrokg/graph/provenance")
@@ -100,7 +100,7 @@ def test_quote_search_finds_what_a_whitespace_tolerant_regex_finds() -> None:
     import random
     import re
 
-    from metrokg.sources import locate_quote, normalise_space
+    from metrokg.records.sources import locate_quote, normalise_space
 
     def oracle(text: str, quote: str) -> tuple[int, int, str] | None:
         words = normalise_space(quote).split(" ")

@@ -1,6 +1,6 @@
 """`metrokg push` on a real Oxigraph server, its bulk path, and its authentication.
 
-The Oxigraph server is `metrokg.localserver.start_oxigraph` (a real ``oxigraph serve``).
+The Oxigraph server is `metrokg.queries.localserver.start_oxigraph` (a real ``oxigraph serve``).
 Basic and bearer authentication are checked against a real HTTP server on loopback that
 requires them and records what it was sent; digest against Virtuoso (test_virtuoso.py).
 """
@@ -18,11 +18,11 @@ from typing import ClassVar
 import pytest
 import virtuoso as vt
 
-from metrokg.build import BuildResult
 from metrokg.cli import main
 from metrokg.errors import InputError
-from metrokg.localserver import LocalServer, start_oxigraph
-from metrokg.push import Credentials, find_credentials, push_dataset
+from metrokg.outputs.build import BuildResult
+from metrokg.outputs.push import Credentials, find_credentials, push_dataset
+from metrokg.queries.localserver import LocalServer, start_oxigraph
 
 pytestmark = pytest.mark.server
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from metrokg.build import BuildResult
 from metrokg.cli import main
+from metrokg.outputs.build import BuildResult
 from metrokg.paths import ProjectPaths
 
 Capsys = pytest.CaptureFixture[str]
@@ -25,7 +25,7 @@ Capsys = pytest.CaptureFixture[str]
 def use_session_build(monkeypatch: pytest.MonkeyPatch, built: BuildResult,
                       built_paths: ProjectPaths) -> None:
     """Point the CLI's default paths at the session build (never the user's dist/)."""
-    import metrokg.commands.query as command
+    import metrokg.cli.query as command
 
     monkeypatch.setattr(command, "default_paths", lambda: built_paths)
 
@@ -240,7 +240,7 @@ def test_an_engine_crash_is_one_line_not_a_crash_of_the_cli(
     import os
     import signal
 
-    import metrokg.localrun as localrun
+    import metrokg.queries.localrun as localrun
 
     def segfault(*_args: object) -> None:  # what Oxigraph did on 5000 nested parentheses
         os.kill(os.getpid(), signal.SIGSEGV)

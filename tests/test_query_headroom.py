@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from metrokg.catalogue import load_catalogue
 from metrokg.paths import default_paths
-from metrokg.queryparse import QueryRefused, parse_query
-from metrokg.sparql import prepare
+from metrokg.queries.catalogue import load_catalogue
+from metrokg.queries.queryparse import QueryRefused, parse_query
+from metrokg.queries.sparql import prepare
 
 USED = 500
 

@@ -11,8 +11,8 @@ from metrokg.errors import InputError, InputErrors
 from metrokg.forked import parallel
 from metrokg.paths import ProjectPaths
 from metrokg.records import read
-from metrokg.sources import load_documents
-from metrokg.synthetic import generate
+from metrokg.records.sources import load_documents
+from metrokg.records.synthetic import generate
 
 pytestmark = pytest.mark.skipif(not parallel(), reason="needs os.fork and two cores")
 

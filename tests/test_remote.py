@@ -20,12 +20,12 @@ import pyoxigraph
 import pytest
 from expected_results import comparable
 
-from metrokg.build import BuildResult
-from metrokg.catalogue import load_catalogue
 from metrokg.cli import main
 from metrokg.errors import QueryError
-from metrokg.sparql import GraphResult, SelectResult, query
-from metrokg.store import open_store
+from metrokg.outputs.build import BuildResult
+from metrokg.outputs.store import open_store
+from metrokg.queries.catalogue import load_catalogue
+from metrokg.queries.sparql import GraphResult, SelectResult, query
 
 pytestmark = pytest.mark.server
 

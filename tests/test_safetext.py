@@ -13,8 +13,8 @@ import io
 import pyoxigraph
 import pytest
 
-from metrokg.analysis import Analysis, NodeScores, to_csv
-from metrokg.render import write_solutions
+from metrokg.analysis.measures import Analysis, NodeScores, to_csv
+from metrokg.queries.render import write_solutions
 from metrokg.safetext import neutralise_cell, printable
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+HYPERLINK(\"http://x\",\"y\")", "-2+3+cmd|x", "@SUM(A1:A9)",

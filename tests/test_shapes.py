@@ -19,12 +19,12 @@ import pytest
 from rdflib import Graph, URIRef
 
 from metrokg.checks import ValidationResult, load_shapes, validate_shapes
+from metrokg.checks.graphs import validate_graph
 from metrokg.checks.shapes import rudof_can_run
 from metrokg.errors import InputError
+from metrokg.mapping.ontology import load_ontology
 from metrokg.namespaces import SH
-from metrokg.ontology import load_ontology
 from metrokg.paths import ProjectPaths
-from metrokg.validate import validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 PATHS = ProjectPaths(ROOT)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from metrokg.build import BuildResult, build
 from metrokg.cli import main
+from metrokg.outputs.build import BuildResult, build
+from metrokg.outputs.store import open_store
 from metrokg.paths import ProjectPaths
-from metrokg.store import open_store
-from metrokg.synthetic import QUADS_TODAY, block_count, generate
+from metrokg.records.synthetic import QUADS_TODAY, block_count, generate
 
 SCALE = 4.0
 
@@ -72,7 +72,7 @@ def test_scale_counts_quads(project: Path, synthetic_build: BuildResult) -> None
 
 
 def test_build_report_stays_short_at_scale(synthetic_build: BuildResult) -> None:
-    from metrokg.commands.build import PLAN_LINES, short_report
+    from metrokg.cli.build import PLAN_LINES, short_report
 
     report = short_report(synthetic_build)
     plans = len(synthetic_build.summary.by_status)
@@ -88,7 +88,7 @@ def test_rebuild_in_one_process_with_another_hash_seed_is_byte_identical(
     another hash seed: the same bytes in every output, at a size where the explorer lays
     out its communities one by one."""
     env = {**os.environ, "PYTHONHASHSEED": "977", "METROKG_JOBS": "1"}
-    code = ("import sys; from pathlib import Path; from metrokg.build import build; "
+    code = ("import sys; from pathlib import Path; from metrokg.outputs.build import build; "
             "from metrokg.paths import ProjectPaths; "
             "build(ProjectPaths(Path(sys.argv[1]), dist_dir=Path(sys.argv[2])))")
     subprocess.run([sys.executable, "-c", code, str(project), str(tmp_path)], check=True,

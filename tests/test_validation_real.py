@@ -15,12 +15,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, URIRef
 
-from metrokg.build import OUTPUT_FILES, BuildResult, assemble
 from metrokg.checks import validate_store
+from metrokg.checks.graphs import ValidationResult, load_shapes, validate_dataset
 from metrokg.namespaces import ADMS, MKG, RDF, ROLE, STATUS
+from metrokg.outputs.build import OUTPUT_FILES, BuildResult, assemble
 from metrokg.paths import ProjectPaths
-from metrokg.synthetic import generate
-from metrokg.validate import ValidationResult, load_shapes, validate_dataset
+from metrokg.records.synthetic import generate
 
 BASE = "https://w3id.org/metrokg/"
 PLAN = URIRef(BASE + "id/plan/metropolis-action-plan-2018-2020")

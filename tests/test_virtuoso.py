@@ -19,11 +19,11 @@ import pytest
 import virtuoso as vt
 from expected_results import comparable
 
-from metrokg.build import BuildResult
-from metrokg.catalogue import load_catalogue
 from metrokg.cli import main
-from metrokg.sparql import SelectResult, query
-from metrokg.store import open_store
+from metrokg.outputs.build import BuildResult
+from metrokg.outputs.store import open_store
+from metrokg.queries.catalogue import load_catalogue
+from metrokg.queries.sparql import SelectResult, query
 
 pytestmark = pytest.mark.server
 

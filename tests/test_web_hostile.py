@@ -446,7 +446,7 @@ def test_query_workers_are_cut_off_the_network(server: str) -> None:
 
 
 def _engine_after_isolation(port: int) -> str:  # runs in a child process
-    from metrokg.isolation import isolate
+    from metrokg.queries.isolation import isolate
 
     layers = isolate()
     import pyoxigraph
@@ -465,7 +465,7 @@ def test_each_isolation_layer_alone_stops_service(layer: str, monkeypatch: pytes
     """With the policy out of the way entirely, Oxigraph's SERVICE reaches nothing."""
     import multiprocessing
 
-    import metrokg.isolation as isolation
+    import metrokg.queries.isolation as isolation
 
     other = {"seccomp": "_unshare_network", "netns": "_seccomp_no_sockets"}[layer]
     monkeypatch.setattr(isolation, other, lambda: False)  # only *layer* is applied

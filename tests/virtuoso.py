@@ -31,7 +31,7 @@ import httpx
 import pyoxigraph
 import pytest
 
-from metrokg.sparql import SelectResult, query
+from metrokg.queries.sparql import SelectResult, query
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -9,12 +9,10 @@ step needs them.
 import typing as _typing
 from importlib import import_module as _import_module
 
-# the build is imported now: importing the submodule `metrokg.build` would otherwise
-# shadow the function `metrokg.build` (it is light: no pyshacl, no NetworkX)
-from .build import BuildResult, assemble, build
-
 if _typing.TYPE_CHECKING:
-    from .analysis import Analysis, NodeScores, analyse
+    from .analysis.measures import Analysis, NodeScores, analyse
+    from .analysis.network import Projection, View, bipartite_view, load_projection, network_view
+    from .checks import Finding, ValidationResult
     from .errors import (
         InputError,
         MetrokgError,
@@ -24,23 +22,23 @@ if _typing.TYPE_CHECKING:
         StoreError,
         ValidationFailed,
     )
-    from .explorer import explorer_html
-    from .network import Projection, View, bipartite_view, load_projection, network_view
+    from .outputs.build import BuildResult, assemble, build
+    from .outputs.explorer import explorer_html
+    from .outputs.store import open_store, store_stats
     from .paths import ProjectPaths, default_paths
-    from .sparql import AskResult, GraphResult, SelectResult, query
-    from .store import open_store, store_stats
-    from .validate import Finding, ValidationResult
+    from .queries.sparql import AskResult, GraphResult, SelectResult, query
 
 _WHERE = {
-    "analysis": ("Analysis", "NodeScores", "analyse"),
+    "analysis.measures": ("Analysis", "NodeScores", "analyse"),
+    "analysis.network": ("Projection", "View", "bipartite_view", "load_projection", "network_view"),
+    "checks": ("Finding", "ValidationResult"),
     "errors": ("InputError", "MetrokgError", "QueryError", "QuoteNotFound", "RequestRefused",
                "StoreError", "ValidationFailed"),
-    "explorer": ("explorer_html",),
-    "network": ("Projection", "View", "bipartite_view", "load_projection", "network_view"),
+    "outputs.build": ("BuildResult", "assemble", "build"),
+    "outputs.explorer": ("explorer_html",),
+    "outputs.store": ("open_store", "store_stats"),
     "paths": ("ProjectPaths", "default_paths"),
-    "sparql": ("AskResult", "GraphResult", "SelectResult", "query"),
-    "store": ("open_store", "store_stats"),
-    "validate": ("Finding", "ValidationResult"),
+    "queries.sparql": ("AskResult", "GraphResult", "SelectResult", "query"),
 }
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
 

@@ -1,4 +1,4 @@
-// metrokg network explorer — hand-edited; inlined into explorer.html by metrokg.explorer.
+// metrokg network explorer — hand-edited; inlined into explorer.html by metrokg.outputs.explorer.
 // Safety: every name, label and tooltip is set with textContent (never innerHTML); links
 // are rendered only for http(s) IRIs and site-relative paths made by the page itself.
 // The data comes from a JSON <script> block; positions are precomputed (no physics).

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import pyoxigraph as ox
 
 from ..records import Record
-from ..sources import Document
+from ..records.sources import Document
 from .context import Context, Sink
 from .iris import Iris
 from .keys import graph_key

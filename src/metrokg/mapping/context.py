@@ -11,7 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..records import Record
-from ..sources import LANGUAGES
+from ..records.sources import LANGUAGES
 from .iris import Iris
 from .keys import as_list, close
 from .registry import Registry

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from ..records import Record
-from ..sources import Document
+from ..records.sources import Document
 from .context import Sink
 from .iris import Iris
 from .keys import graph_key

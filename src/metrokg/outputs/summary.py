@@ -19,7 +19,7 @@ from ..errors import StoreError
 from ..namespaces import DEFAULT_BASE, PREFIXES
 
 if TYPE_CHECKING:
-    from ..validate import ValidationResult
+    from ..checks.graphs import ValidationResult
 
 __all__ = ["Summary", "curie", "recorded_base", "summarise", "validation_counts"]
 

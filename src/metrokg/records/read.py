@@ -10,11 +10,11 @@ from typing import Any
 
 from ..errors import InputError, InputErrors
 from ..forked import Forked, parallel
-from ..sources import Document, require_quote
 from .limits import MAX_FILE_BYTES, MAX_PROBLEMS
 from .load import RawFile, RawItem, read_csv, read_text, read_yaml
 from .record import Record
 from .schema import SOURCE_FIELDS, check, label
+from .sources import Document, require_quote
 from .types import show
 
 __all__ = ["PARALLEL_BYTES", "load_records", "read_record_file"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
-from ..sources import Document, QuoteLocation
+from .sources import Document, QuoteLocation
 
 __all__ = ["Record"]
 

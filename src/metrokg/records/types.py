@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..sources import LANGUAGES
 from .limits import MAX_ITEMS
+from .sources import LANGUAGES
 
 __all__ = [
     "URL", "Bool", "Count", "Date", "Enum", "Goal", "Lang", "ListOf", "MapOf", "Number",

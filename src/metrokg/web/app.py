@@ -23,9 +23,9 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..build import OUTPUT_FILES
 from ..errors import RequestRefused, StoreError
 from ..namespaces import DEFAULT_BASE
+from ..paths import OUTPUT_FILES
 from .conneg import LANGUAGES, RDF_SUFFIXES, RDF_TYPES, choose_language, choose_media_type
 from .dataset import DUMP_TYPES
 from .endpoint import refusal, sparql

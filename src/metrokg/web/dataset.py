@@ -13,8 +13,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from ..build import OUTPUT_FILES
 from ..namespaces import DCAT, DCTERMS, FOAF, MKG, PREFIXES, RDF, RDFS, VOID, bind_prefixes
+from ..paths import OUTPUT_FILES
 
 __all__ = ["DUMP_TYPES", "KEYWORDS", "LICENCE", "LINKSETS", "Dump", "data_date", "dataset_graph",
            "list_dumps"]

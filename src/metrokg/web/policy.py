@@ -3,7 +3,7 @@
 Two stages:
 
 * :func:`precheck` runs in the server process on the raw text: size, codepoint escapes
-  decoded once (:func:`metrokg.queryparse.decode_escapes` — the decoded text is what the
+  decoded once (:func:`metrokg.queries.queryparse.decode_escapes` — the decoded text is what the
   worker parses *and* runs) and bracket nesting depth (cheap, linear, before any parser
   sees the text);
 * :func:`analyse` runs inside a query worker (so a parser that is slow or crashes on a
@@ -13,7 +13,7 @@ Two stages:
 
 Both raise :class:`~metrokg.errors.RequestRefused` with the HTTP status to answer. The
 policy is one layer; the other does not depend on parsing at all: the workers cannot
-open network connections (:mod:`metrokg.isolation`).
+open network connections (:mod:`metrokg.queries.isolation`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from ..errors import RequestRefused
-from ..queryparse import QueryRefused, QueryShape, decode_escapes, nesting_depth, parse_query
+from ..queries.queryparse import QueryRefused, QueryShape, decode_escapes, nesting_depth, parse_query
 
 __all__ = ["Limits", "QueryShape", "analyse", "decode_escapes", "nesting_depth", "precheck"]
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..build import OUTPUT_FILES
 from ..errors import InputError
 from ..namespaces import SKOS
+from ..paths import OUTPUT_FILES
 from .conneg import LANGUAGES, RDF_TYPES
 from .linkeddata import graph_bytes
 from .pages import Linker, sdg_page_path
@@ -180,7 +180,7 @@ def _export(pub: Published, root: Path, *, lang: str, site_root: str,
     if pub.explorer is not None:
         put("explorer.html", pub.explorer.read_bytes())
     # The notebooks, executed on this build, as offline HTML (skipped without the extra).
-    from ..notebook import publish_pages
+    from ..queries.notebook import publish_pages
 
     for name, page in publish_pages(pub.output, progress=progress).items():
         put("notebooks/" + name, page)

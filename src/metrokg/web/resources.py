@@ -283,7 +283,7 @@ def ego_from_network(graph: Any, iri: str, *, limit: int = 40) -> EgoNetwork | N
     """*iri*'s edges in the whole partnership network view (``network.ego_edges``): the
     same neighbours and degree as ``metrokg network`` and the explorer's focus at depth 1.
     ``None`` when *iri* is not in the network."""
-    from ..network import ego_edges
+    from ..analysis.network import ego_edges
 
     if iri not in graph:
         return None

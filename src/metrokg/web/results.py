@@ -1,6 +1,6 @@
 """SPARQL results as the endpoint serves them: which media types, written by whom.
 
-Solutions and booleans are written by :mod:`metrokg.render` (pyoxigraph's SPARQL results
+Solutions and booleans are written by :mod:`metrokg.queries.render` (pyoxigraph's SPARQL results
 serialisers, the same as ``metrokg query``); graphs by pyoxigraph's RDF writers. The
 formats follow the W3C recommendations "SPARQL 1.1 Query Results JSON Format",
 "... XML Format" and "... CSV and TSV Formats".
@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
-from ..render import write_boolean as _write_boolean
-from ..render import write_solutions as _write_solutions
+from ..queries.render import write_boolean as _write_boolean
+from ..queries.render import write_solutions as _write_solutions
 
 __all__ = [
     "BOOLEAN_TYPES", "GRAPH_TYPES", "SOLUTION_TYPES", "write_boolean", "write_graph",

@@ -4,7 +4,7 @@ pyoxigraph has no query timeout and a hostile query can crash the process that r
 it, so the server never evaluates a stranger's query itself. A :class:`QueryPool` keeps
 ``workers`` processes, each with its own copy of the store loaded from the built
 N-Quads dump. Each worker is cut off the network before it loads anything
-(:func:`metrokg.isolation.isolate`: ``SERVICE`` cannot connect anywhere, whatever the
+(:func:`metrokg.queries.isolation.isolate`: ``SERVICE`` cannot connect anywhere, whatever the
 policy's parser thought of the text) and runs under an address-space limit. A query
 that outlives ``timeout`` gets its worker killed (SIGKILL) and replaced; a worker that
 dies (memory limit, engine crash) answers its client with a 4xx and is replaced too;
@@ -172,7 +172,7 @@ def _line(exc: BaseException) -> str:
 
 def _worker_main(conn: Connection, dump: str, limits: Limits) -> None:  # pragma: no cover
     """A worker process: cut the network, cap memory, load the store, answer jobs."""
-    from ..isolation import isolate, limit_memory
+    from ..queries.isolation import isolate, limit_memory
 
     layers = isolate()  # first, while this process has a single thread
     limit_memory(limits.max_memory_mb * 1024 * 1024)
@@ -221,7 +221,7 @@ class QueryPool:
         self._closed = False
         self.stats = {"queries": 0, "timeouts": 0, "crashes": 0, "busy": 0}
         self.isolation = "unknown"
-        """How the workers are cut off the network (:func:`metrokg.isolation.isolate`)."""
+        """How the workers are cut off the network (:func:`metrokg.queries.isolation.isolate`)."""
         self._clients: dict[str, int] = {}
 
     async def start(self) -> None:

@@ -9,11 +9,11 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..build import OUTPUT_FILES
 from ..errors import StoreError
+from ..mapping.ontology import version as package_version
 from ..namespaces import ORG, PREFIXES
-from ..ontology import version as package_version
-from ..store import open_store
+from ..outputs.store import open_store
+from ..paths import OUTPUT_FILES
 from .dataset import LICENCE, Dump, dataset_graph, list_dumps
 from .i18n import UI
 from .linkeddata import rdf_bytes
@@ -107,7 +107,7 @@ def _whole_network(store: ox.Store, queries: Path | None) -> Any:
     edges), for the small drawing on organisation pages; ``None`` without its queries."""
     if queries is None or not (queries / "network").is_dir():
         return None
-    from ..network import View, load_projection, network_view
+    from ..analysis.network import View, load_projection, network_view
 
     return network_view(load_projection(store, queries / "network"), View(), evidence=False)
 

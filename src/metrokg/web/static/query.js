@@ -25,7 +25,7 @@
   var namespaces = {"org-id": base + "id/org/", "plan-id": base + "id/plan/",
     "role": base + "def/role/", "org-type": base + "def/org-type/", "status": base + "def/status/"};
   function term(type, value) {
-    // the same terms as `metrokg query --param` (metrokg.catalogue.make_term), or null
+    // the same terms as `metrokg query --param` (metrokg.queries.catalogue.make_term), or null
     value = value.trim();
     if (namespaces[type] && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) { return "<" + namespaces[type] + value + ">"; }
     if ((namespaces[type] || type === "iri") && /^https?:\/\/[^\s<>"{}|\\^`]+$/.test(value)) { return "<" + value + ">"; }
