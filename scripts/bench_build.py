@@ -2,6 +2,7 @@
 own bulk loader on the same data.
 
     python scripts/bench_build.py [--scales 10 30 100] [--runs 3] [--work DIR]
+                                  [--compare CHECKOUT]
 
 For each scale K a synthetic project is generated once (``metrokg generate --scale K
 --seed 1``: about K × today's 12.4k quads). Then, in interleaved rounds (every scale once
@@ -10,7 +11,12 @@ per round, so load changes hit all sizes alike), it runs in a fresh process:
 - ``metrokg build --project DIR`` — wall time, CPU time (user + system, with the forked
   validation child), peak memory, and the time of each step (from the progress lines,
   stamped as they arrive);
-- the baseline: one ``pyoxigraph.Store().bulk_load`` of the build's own N-Quads dump.
+- the baseline: one ``pyoxigraph.Store().bulk_load`` of the build's own N-Quads dump;
+- with ``--compare CHECKOUT`` (another metrokg checkout, e.g. ``git worktree add /tmp/old
+  main``), that checkout's ``metrokg build`` on the same project (``PYTHONPATH=CHECKOUT/src``,
+  same interpreter and libraries), in the same round. Scale 1 is today's real graph
+  (the checkout's own records, no synthetic block): ``--scales 1 --compare …`` checks
+  "today's real build no slower than today".
 
 Peak memory is the largest sum, over the build's processes (the build and its forked
 child), of their proportional set size (``Pss`` in ``/proc/PID/smaps_rollup``, sampled
@@ -72,20 +78,26 @@ def _descendants(pid: int) -> list[int]:
     return [k for kid in kids for k in (kid, *_descendants(kid))]
 
 
-def run(argv: list[str], *, steps: bool = False) -> dict[str, Any]:
+def run(argv: list[str], *, steps: bool = False,
+        env: dict[str, str] | None = None) -> dict[str, Any]:
     """Wall and CPU seconds, peak Pss and ru_maxrss (bytes), step times of one process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=env)
     peak, done = [0], threading.Event()
+    marks: list[tuple[float, str]] = []
+    step_pss: dict[int, int] = {}
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _pss(proc.pid))
+            now = _pss(proc.pid)
+            peak[0] = max(peak[0], now)
+            step = len(marks) - 1
+            step_pss[step] = max(step_pss.get(step, 0), now)
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    marks: list[tuple[float, str]] = []
     err: list[str] = []
     assert proc.stderr is not None
     for line in proc.stderr:
@@ -100,13 +112,15 @@ def run(argv: list[str], *, steps: bool = False) -> dict[str, Any]:
     if code != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({code}):\n{''.join(err)[-2000:]}")
     step_times: dict[str, float] = {}
+    step_peaks: dict[str, int] = {}
     if steps:
         ends = [t for t, _ in marks[1:]] + [seconds]
-        for (t, name), end in zip(marks, ends, strict=True):
-            key = name.split(" (")[0].split(" from ")[0]
+        for i, ((t, name), end) in enumerate(zip(marks, ends, strict=True)):
+            key = name.split(" (")[0].split(" from ")[0].split(";")[0].split(",")[0]
             step_times[key] = end - t
+            step_peaks[key] = step_pss.get(i, 0)
     return {"wall": seconds, "cpu": usage.ru_utime + usage.ru_stime, "pss": peak[0],
-            "maxrss": usage.ru_maxrss * 1024, "steps": step_times}
+            "maxrss": usage.ru_maxrss * 1024, "steps": step_times, "step_pss": step_peaks}
 
 
 def main() -> int:
@@ -115,6 +129,8 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--work", type=Path, default=None, help="keep the projects here")
     p.add_argument("--json", type=Path, default=None, help="also write the raw runs here")
+    p.add_argument("--compare", type=Path, default=None, metavar="CHECKOUT",
+                   help="also time this other checkout's build on the same projects")
     args = p.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="metrokg-bench-"))
     load_before = os.getloadavg()
@@ -127,10 +143,15 @@ def main() -> int:
         projects[scale] = project
     builds: dict[float, list[dict[str, Any]]] = {s: [] for s in args.scales}
     loads: dict[float, list[dict[str, Any]]] = {s: [] for s in args.scales}
+    others: dict[float, list[dict[str, Any]]] = {s: [] for s in args.scales}
     quads: dict[float, int] = {}
     for round_ in range(args.runs):
         for scale in args.scales:
             project = projects[scale]
+            if args.compare:
+                env = {**os.environ, "PYTHONPATH": str(args.compare.resolve() / "src")}
+                others[scale].append(run([sys.executable, "-m", "metrokg", "build", "--project",
+                                          str(project)], env=env))
             builds[scale].append(run([str(BIN / "metrokg"), "build", "--project", str(project)],
                                      steps=True))
             dump = project / "dist" / "graph" / "metrokg.nq"
@@ -160,6 +181,15 @@ def main() -> int:
         print(f"| {scale:g}× | {quads[scale]:,} | {t:.1f} | {med(builds[scale], 'cpu'):.1f} | "
               f"{pss / 2**20:,.0f} | {pss / 1024 / quads[scale]:.2f} | "
               f"{med(builds[scale], 'maxrss') / 2**20:,.0f} | {base:.2f} | {t / base:.1f} |")
+    if args.compare:
+        print(f"\n{args.compare} on the same projects, same rounds:\n")
+        print("| scale | its build (s) | its CPU (s) | its peak Pss (MB) | this build / its |")
+        print("|---:|---:|---:|---:|---:|")
+        for scale in args.scales:
+            t = med(others[scale], "wall")
+            print(f"| {scale:g}× | {t:.1f} | {med(others[scale], 'cpu'):.1f} | "
+                  f"{med(others[scale], 'pss') / 2**20:,.0f} | "
+                  f"{med(builds[scale], 'wall') / t:.2f} |")
     pairs = [(args.scales[-2], args.scales[-1])] if len(args.scales) > 1 else []
     if 10 in args.scales and 100 in args.scales and (10, 100) not in pairs:
         pairs.insert(0, (10.0, 100.0))
@@ -168,18 +198,21 @@ def main() -> int:
                     / math.log(quads[b] / quads[a]))
         print(f"\ncost exponent {a:g}× → {b:g}×: {exponent:.2f}")
     names = list(dict.fromkeys(k for s in args.scales for r in builds[s] for k in r["steps"]))
-    print("\nsteps (median seconds, from the build's progress lines):\n")
-    print("| step | " + " | ".join(f"{s:g}×" for s in args.scales) + " |")
-    print("|---|" + "---:|" * len(args.scales))
+    print("\nsteps (from the build's progress lines): median seconds, and median peak Pss "
+          "(MB) of the build's processes during the step\n")
+    print("| step | " + " | ".join(f"{s:g}× s | {s:g}× MB" for s in args.scales) + " |")
+    print("|---|" + "---:|---:|" * len(args.scales))
     for name in names:
         cells = []
         for s in args.scales:
             values = [r["steps"][name] for r in builds[s] if name in r["steps"]]
+            mem = [r["step_pss"][name] for r in builds[s] if name in r["step_pss"]]
             cells.append(f"{statistics.median(values):.2f}" if values else "")
+            cells.append(f"{statistics.median(mem) / 2**20:,.0f}" if mem else "")
         print(f"| {name} | " + " | ".join(cells) + " |")
     if args.json:
-        args.json.write_text(json.dumps({"quads": quads, "builds": builds, "bulk_load": loads},
-                                        indent=1, default=str))
+        args.json.write_text(json.dumps({"quads": quads, "builds": builds, "bulk_load": loads,
+                                         "compare": others}, indent=1, default=str))
     return 0
 
 

@@ -332,3 +332,32 @@ def test_build_is_byte_identical_twice(built: BuildResult, tmp_path: Path) -> No
     again = build(ProjectPaths(ROOT, dist_dir=tmp_path))
     for key in ("dataset_nquads", "explorer"):
         assert again.files[key].read_bytes() == built.files[key].read_bytes(), key
+
+
+def test_closeness_beside_betweenness_gives_the_same_analysis(
+        monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Above PARALLEL_NODES closeness runs in a forked child: the same scores as in-process."""
+    from forking import forks_here
+
+    import metrokg.analysis.measures as analysis_module
+    from metrokg.forked import Forked
+
+    if not forks_here(request):
+        return
+    g = nx.relabel_nodes(nx.barabasi_albert_graph(300, 2, seed=4),
+                         {i: f"{BASE}id/org/o{i}" for i in range(300)})
+    monkeypatch.setattr(analysis_module, "PARALLEL_NODES", 0)
+    monkeypatch.setenv("METROKG_JOBS", "1")
+    alone = analyse(g)
+    monkeypatch.delenv("METROKG_JOBS")
+    made: list[str] = []
+
+    def counting(fn: object, *, name: str) -> object:
+        made.append(name)
+        return Forked(fn, name=name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis_module, "Forked", counting)
+    forked = analyse(g)
+    assert made == ["closeness"]
+    assert forked == alone
+    assert len({s.closeness for s in forked.scores}) > 10

@@ -10,14 +10,15 @@ import sys
 import time
 
 import pytest
+from forking import forks_here
 
 from metrokg.errors import InputError, MetrokgError
 from metrokg.forked import Forked, parallel
 
-pytestmark = pytest.mark.skipif(not parallel(), reason="needs os.fork and two cores")
 
-
-def test_child_sees_the_process_as_it_was_at_the_fork() -> None:
+def test_child_sees_the_process_as_it_was_at_the_fork(request: pytest.FixtureRequest) -> None:
+    if not forks_here(request):
+        return
     state = [1, 2]
     step = Forked(lambda: (os.getpid(), list(state)), name="test step")
     state.append(3)  # after the fork: the child does not see it
@@ -26,7 +27,9 @@ def test_child_sees_the_process_as_it_was_at_the_fork() -> None:
     assert seen == [1, 2]
 
 
-def test_an_error_comes_back_with_its_fields() -> None:
+def test_an_error_comes_back_with_its_fields(request: pytest.FixtureRequest) -> None:
+    if not forks_here(request):
+        return
     def bad() -> None:
         raise InputError("graph/data/x.yaml", "bad level", record="element/L1", field="level")
 
@@ -36,13 +39,18 @@ def test_an_error_comes_back_with_its_fields() -> None:
     assert str(caught.value) == "graph/data/x.yaml: record element/L1, field level: bad level"
 
 
-def test_a_child_that_dies_is_reported() -> None:
+def test_a_child_that_dies_is_reported(request: pytest.FixtureRequest) -> None:
+    if not forks_here(request):
+        return
     step = Forked(lambda: os.kill(os.getpid(), signal.SIGKILL), name="test step")
     with pytest.raises(MetrokgError, match="test step process ended with signal 9"):
         step.result()
 
 
-def test_one_job_runs_in_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_job_runs_in_the_process(monkeypatch: pytest.MonkeyPatch,
+                                     request: pytest.FixtureRequest) -> None:
+    if not forks_here(request):
+        return
     monkeypatch.setenv("METROKG_JOBS", "1")
     assert not parallel()
     state = [1]

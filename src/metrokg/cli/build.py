@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from ..checks import ENGINES
 from ..outputs.build import BuildResult, build
@@ -23,6 +24,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # NumPy's BLAS would start a thread pool when the network step imports it; a process
+    # with threads does not fork (metrokg.forked.parallel), and the build's BLAS work is
+    # tiny: one BLAS thread keeps closeness on the second core at scale
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     paths = project_paths(args)
     result = build(paths, base=args.base, engine=args.engine,
                    progress=(lambda _m: None) if args.quiet else progress)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import importlib.util
 import json
 import math
 import random
@@ -29,6 +30,7 @@ import re
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -57,6 +59,15 @@ SPACING = 40.0
 
 
 def _asset(package: str, *parts: str) -> str:
+    """A file shipped inside *package*, found without importing it (``import pyvis``
+    imports IPython: over a second for two files)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"package {package} is not installed")
+    for folder in spec.submodule_search_locations:
+        path = Path(folder).joinpath(*parts)
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
     return resources.files(package).joinpath(*parts).read_text(encoding="utf-8")
 
 
