@@ -1,6 +1,6 @@
 """metrokg's QueryPool against pebble's ProcessPool, for the endpoint's query workers.
 
-Both run two workers that load the same N-Quads dump once and answer queries; both kill
+Both run two workers that open the same on-disk store (read-only) and answer queries; both kill
 a worker whose query outlives its timeout and start a replacement. Measured, in rounds
 that alternate the two pools (medians over rounds):
 
@@ -28,7 +28,7 @@ from pathlib import Path
 import pebble
 
 from metrokg.web.policy import Limits
-from metrokg.web.sandbox import Job, QueryPool, execute
+from metrokg.web.sandbox import Job, QueryPool, execute, one_arena, open_read_only
 
 SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { "
         + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(8)) + " }")
@@ -42,12 +42,8 @@ def _init(dump: str) -> None:
     from metrokg.queries.isolation import isolate
 
     isolate()
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    store.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
-    _STORE = store
-    _GRAPHS = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    one_arena()
+    _STORE, _GRAPHS = open_read_only(dump)
 
 
 def _run(job: Job) -> object:
@@ -110,13 +106,13 @@ def theirs(dump: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    dump = Path(sys.argv[1] if len(sys.argv) > 1 else "dist/graph/metrokg.nq")
+    dump = Path(sys.argv[1] if len(sys.argv) > 1 else "dist/graph/store")
     rounds: dict[str, list[dict[str, float]]] = {"QueryPool": [], "pebble": []}
     for _ in range(5):  # interleaved
         rounds["QueryPool"].append(asyncio.run(ours(dump)))
         rounds["pebble"].append(theirs(dump))
     print(f"machine: {os.uname().machine}, {os.cpu_count()} cores, load average "
-          f"{os.getloadavg()[0]:.2f}; dump: {dump} ({dump.stat().st_size} bytes); 5 rounds")
+          f"{os.getloadavg()[0]:.2f}; store: {dump}; 5 rounds")
     print("| pool | ASK {} latency (ms) | recovery after a 1 s kill (s) | "
           "cancel to both workers ready (s) |")
     print("|---|---:|---:|---:|")

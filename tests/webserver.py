@@ -85,7 +85,7 @@ EVIL_QUOTE = "<img src=x onerror=alert(1)> quoted"
 
 
 def make_test_dataset(folder: Path) -> Path:
-    """A build folder with the W3C protocol data and one hostile resource.
+    """A build folder (dump and store) with the W3C protocol data and one hostile resource.
 
     The W3C protocol manifest loads data1-3.nt as graphs named by their rdfs:label; five
     tests also name ``data0.rdf`` in default-graph-uri without giving it data (kasei.us
@@ -118,4 +118,16 @@ def make_test_dataset(folder: Path) -> Path:
         f" <{BASE}graph/provenance> .",
     ]
     (folder / "metrokg.nq").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_store(folder)
     return folder
+
+
+def write_store(folder: Path) -> None:
+    """The on-disk store of a build folder made by hand, from its metrokg.nq (as
+    `metrokg build` writes it beside the dumps)."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(folder / "store"))
+    store.bulk_load(path=str(folder / "metrokg.nq"), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store  # closed before any server opens it read-only

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import ipaddress
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import InputError
@@ -16,9 +18,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "serve", help="serve the built graph: SPARQL endpoint, pages, dumps (after build)",
         description="Serve the last build: a read-only SPARQL 1.1 endpoint at /sparql, a query "
                     "page at /query, dereferenceable IRIs (HTML, Turtle, JSON-LD, N-Triples), "
-                    "dataset metadata at /dataset and /.well-known/void. Listens on 127.0.0.1 "
-                    "unless --host says otherwise. What the endpoint guarantees, and every "
-                    "limit: docs/publishing.md.")
+                    "dataset metadata at /dataset and /.well-known/void, all read from the "
+                    "build's on-disk store. Started on the dist/graph link (the default), it "
+                    "serves each new build `metrokg build` publishes there. Listens on "
+                    "127.0.0.1 unless --host says otherwise. What the endpoint guarantees, "
+                    "and every limit: docs/publishing.md.")
     add_project_options(p)
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -80,10 +84,19 @@ def _public_url(args: argparse.Namespace) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def _check_store(output: Path) -> None:
+    """Refuse (exit 4, one line) a build whose store is missing or cannot be opened."""
+    from ..paths import STORE_DIR
+    from ..web.sandbox import open_read_only
+
+    store, _graphs = open_read_only(str(output / STORE_DIR))
+    del store  # closed: the pages and every worker open their own
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from ..web.app import ServeConfig, create_app
+    from ..web.app import ServeConfig, create_app, start
     from ..web.policy import Limits
     from ..web.server import protocol
 
@@ -102,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
     public_url = _public_url(args)
     paths = project_paths(args)
     output = built_output(args, paths)
+    link = args.graph or paths.output
+    _check_store(output)
     if not _loopback(args.host):
         from ..queries.isolation import probe
 
@@ -112,10 +127,20 @@ def run(args: argparse.Namespace) -> int:
                              hint="listen on 127.0.0.1, or see docs/publishing.md")
     config = ServeConfig(output, base=build_base(output), limits=limits, queries=paths.queries,
                          public_url=public_url, cors=args.cors,
-                         isolation_required=not _loopback(args.host))
+                         isolation_required=not _loopback(args.host),
+                         follow=link if link.is_symlink() else None)
     print(f"metrokg serve: http://{args.host}:{args.port}/ as {public_url} (SPARQL at /sparql; "
-          "Ctrl-C stops)", file=sys.stderr, flush=True)
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level,
-                access_log=False, timeout_graceful_shutdown=5, timeout_keep_alive=5,
-                http=protocol(limits.request_timeout), h11_max_incomplete_event_size=16_384)
+          "Ctrl-C stops)" + (f"; serves each new build published at {link}"
+                             if config.follow else ""), file=sys.stderr, flush=True)
+    app = create_app(config)
+    server = uvicorn.Server(uvicorn.Config(
+        app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+        timeout_graceful_shutdown=5, timeout_keep_alive=5, http=protocol(limits.request_timeout),
+        h11_max_incomplete_event_size=16_384))
+
+    async def main() -> None:
+        await start(app)  # a build that cannot be opened stops here, with one line
+        await server.serve()
+
+    asyncio.run(main())
     return 0

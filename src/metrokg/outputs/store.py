@@ -36,7 +36,7 @@ def open_store(paths: ProjectPaths | None = None, *, dump: Path | None = None,
         if on_disk.is_dir():
             try:
                 return ox.Store.read_only(str(on_disk))
-            except OSError as exc:
+            except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
                 raise StoreError(f"cannot open the store {on_disk}: {exc}; "
                                  "run `metrokg build` again") from None
         dump = output / OUTPUT_FILES["dataset_nquads"]

@@ -6,10 +6,12 @@ workers are started in its lifespan, so importing this module does nothing.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
+import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
@@ -23,9 +25,10 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import RequestRefused, StoreError
+from ..errors import MetrokgError, RequestRefused, StoreError
 from ..namespaces import DEFAULT_BASE
-from ..paths import OUTPUT_FILES
+from ..outputs.summary import recorded_base
+from ..paths import STORE_DIR
 from .conneg import LANGUAGES, RDF_SUFFIXES, RDF_TYPES, choose_language, choose_media_type
 from .dataset import DUMP_TYPES
 from .endpoint import refusal, sparql
@@ -47,7 +50,7 @@ from .state import (
 )
 from .views import error_page, sdg_index_page, sdg_page, search_page
 
-__all__ = ["ServeConfig", "create_app"]
+__all__ = ["ServeConfig", "create_app", "start"]
 
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._~:@!$&'()*+,;=%-]+(/[A-Za-z0-9._~:@!$&'()*+,;=%-]+)*$")
 _RDF_OFFERS = ["text/html", *RDF_TYPES]
@@ -70,6 +73,10 @@ class ServeConfig:
     """Let pages on other origins read the site and query the endpoint (read-only)."""
     isolation_required: bool = False
     """Refuse to start when the query workers cannot be cut off the network."""
+    follow: Path | None = None
+    """The link ``metrokg build`` swaps (``dist/graph``): serve each build published there."""
+    poll: float = 2.0
+    """Seconds between two looks at *follow*."""
 
 
 def _text(status: int, message: str) -> Response:
@@ -80,50 +87,130 @@ def _static_dir() -> Path:
     return Path(str(files("metrokg.web") / "static"))
 
 
+@dataclass(frozen=True)
+class _Build:
+    """One published build being served: its pages' state and its query workers."""
+
+    pub: Published
+    pool: QueryPool
+    target: Path
+    """The build folder itself (what the followed link pointed at)."""
+
+
 class _App:
-    """The per-process state of a running server (real state: the store and workers)."""
+    """The per-process state of a running server (real state: the store and workers).
+
+    With ``config.follow`` (the ``dist/graph`` link that ``metrokg build`` swaps), a
+    watcher looks at the link every ``config.poll`` seconds; when it points at another
+    build, that build is opened beside the running one (pages and a new set of workers)
+    and swapped in at once, and the old workers stop when the queries they were given
+    have their answers. Each request is answered from one build from start to end. A
+    new build that cannot be opened is reported on stderr and the running one stays.
+    """
 
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
-        self.pub: Published | None = None
-        self.pool: QueryPool | None = None
-        self.linker = Linker(config.base)
+        self.current: _Build | None = None
+        self.reloads = 0
+
+    async def start(self) -> None:
+        """Open the build and start its workers (once); :class:`StoreError` if they cannot."""
+        if self.current is None:
+            self.current = await self._open(self.config.output, self.config.base)
+
+    async def _open(self, output: Path, base: str) -> _Build:
+        """The pages' state and a started pool of workers for the build in *output* (the
+        workers start while the pages' index is read)."""
+        config = self.config
+
+        async def pages() -> Published:
+            try:
+                return await run_in_threadpool(load_published, output, base=base,
+                                               queries=config.queries)
+            except (OSError, RuntimeError, ValueError) as exc:  # pyoxigraph: RuntimeError on corruption
+                raise StoreError(f"cannot read the build in {output}: "
+                                 f"{' '.join(str(exc).split())}; run `metrokg build` again") from None
+
+        pool = QueryPool(output / STORE_DIR, config.limits)
+        pub, started = await asyncio.gather(pages(), pool.start(), return_exceptions=True)
+        failure = next((r for r in (pub, started) if isinstance(r, BaseException)), None)
+        if failure is None and pool.isolation == "none" and config.isolation_required:
+            failure = StoreError("the query workers cannot be cut off the network here (no "
+                                 "seccomp, no network namespace): listen on 127.0.0.1 only, "
+                                 "or see docs/publishing.md")
+        if failure is not None:
+            await pool.close()
+            raise failure
+        assert isinstance(pub, Published)
+        return _Build(pub, pool, output)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
         config = self.config
-        self.pub = await run_in_threadpool(load_published, config.output, base=config.base,
-                                           queries=config.queries)
-        self.pool = QueryPool(config.output / OUTPUT_FILES["dataset_nquads"], config.limits)
-        await self.pool.start()
-        if self.pool.isolation == "none" and config.isolation_required:
-            await self.pool.close()
-            raise StoreError("the query workers cannot be cut off the network here (no "
-                             "seccomp, no network namespace): listen on 127.0.0.1 only, or "
-                             "see docs/publishing.md")
+        await self.start()
+        assert self.current is not None
+        watcher = None
+        if config.follow is not None:
+            watcher = asyncio.get_running_loop().create_task(self._follow(config.follow))
         try:
             yield
         finally:
-            await self.pool.close()
+            if watcher is not None:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
+            await self.current.pool.close()
+
+    async def _follow(self, link: Path) -> None:
+        """Swap in each build published at *link* (the old workers retire)."""
+        refused: Path | None = None
+        retiring: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                await asyncio.sleep(self.config.poll)
+                assert self.current is not None
+                try:
+                    target = link.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    continue  # the link is being swapped, or was removed: keep serving
+                if target in (self.current.target, refused):
+                    continue
+                try:
+                    build = await self._open(target, recorded_base(target))
+                except (MetrokgError, OSError) as exc:
+                    refused = target
+                    print(f"metrokg serve: the new build {target} cannot be served ({exc}); "
+                          f"still serving {self.current.target}", file=sys.stderr, flush=True)
+                    continue
+                old, self.current = self.current, build
+                self.reloads += 1
+                print(f"metrokg serve: now serving {target}", file=sys.stderr, flush=True)
+                task = asyncio.get_running_loop().create_task(
+                    old.pool.retire(self.config.limits.timeout + 1, successor=build.pool))
+                retiring.add(task)
+                task.add_done_callback(retiring.discard)
+        finally:
+            for task in retiring:
+                task.cancel()
 
     # -- helpers ---------------------------------------------------------------------
     def _pub(self) -> Published:
-        assert self.pub is not None, "the app is used outside its lifespan"
-        return self.pub
+        assert self.current is not None, "the app is used outside its lifespan"
+        return self.current.pub
 
     def _lang(self, request: Request) -> str:
         return choose_language(request.headers.get("accept-language"),
                                request.query_params.get("lang"))
 
-    def _linker(self, request: Request) -> Linker:
+    def _linker(self, request: Request, pub: Published | None = None) -> Linker:
         """The linker of this request: a ``?lang=`` choice is carried on every page link."""
         chosen = request.query_params.get("lang")
-        return replace(self.linker, lang=chosen) if chosen in LANGUAGES else self.linker
+        return Linker((pub or self._pub()).base, lang=chosen if chosen in LANGUAGES else None)
 
     def _refuse(self, request: Request, status: int, message: str) -> Response:
         """A 4xx as an HTML page with navigation for browsers, as plain text otherwise."""
         if choose_media_type(request.headers.get("accept"), ["text/plain", "text/html"]) \
-                != "text/html" or self.pub is None:
+                != "text/html" or self.current is None:
             return _text(status, message)
         body = error_page(status, message, lang=self._lang(request),
                           linker=self._linker(request))
@@ -141,15 +228,19 @@ class _App:
 
     # -- routes ----------------------------------------------------------------------
     async def sparql(self, request: Request) -> Response:
-        assert self.pool is not None
-        return await sparql(request, self.pool, self.config.limits,
-                            self.config.base + "id/dataset", self.config.public_url + "sparql")
+        assert self.current is not None
+        build = self.current
+        return await sparql(request, build.pool, self.config.limits,
+                            build.pub.base + "id/dataset", self.config.public_url + "sparql")
 
     async def index(self, request: Request) -> Response:
-        return self._html(index_html(self._pub(), lang=self._lang(request), linker=self._linker(request)))
+        pub = self._pub()
+        return self._html(index_html(pub, lang=self._lang(request),
+                                     linker=self._linker(request, pub)))
 
     async def query_page(self, request: Request) -> Response:
-        return self._html(query_html(self._pub(), lang=self._lang(request), linker=self._linker(request),
+        pub = self._pub()
+        return self._html(query_html(pub, lang=self._lang(request), linker=self._linker(request, pub),
                                      endpoint="/sparql", limits=self.config.limits))
 
     async def dataset(self, request: Request) -> Response:
@@ -168,7 +259,7 @@ class _App:
                               + ", ".join(_DATASET_TYPES))
         pub = self._pub()
         if media == "text/html":
-            return self._html(dataset_html(pub, lang=self._lang(request), linker=self._linker(request),
+            return self._html(dataset_html(pub, lang=self._lang(request), linker=self._linker(request, pub),
                                            endpoint="/sparql"))
         root = self.config.public_url
         body = pub.dataset(root).serialize(format=_DATASET_TYPES[media], encoding="utf-8")
@@ -178,7 +269,7 @@ class _App:
         name = request.path_params["name"]
         if name not in DUMP_TYPES:
             return _text(404, f"no dump named {name!r}; see /dataset for the list")
-        path = self.config.output / name
+        path = self._pub().output / name
         if not path.is_file():
             return _text(404, f"{name} was not produced by this build")
         return FileResponse(path, media_type=DUMP_TYPES[name])
@@ -211,16 +302,15 @@ class _App:
         if media is None:
             return self._refuse(request, 406, "the ontology is available as "
                                 + ", ".join(_RDF_OFFERS))
+        pub = self._pub()
         if media != "text/html":
-            pub = self._pub()
             if not len(pub.ontology):
                 return self._refuse(request, 404, "this build has no ontology.ttl")
-            body = await run_in_threadpool(graph_bytes, pub.ontology, media,
-                                           prefixes(self.config.base))
+            body = await run_in_threadpool(graph_bytes, pub.ontology, media, prefixes(pub.base))
             return Response(body, media_type=media, headers={"Vary": "Accept"})
-        response = self._html(await run_in_threadpool(ontology_html, self._pub(),
+        response = self._html(await run_in_threadpool(ontology_html, pub,
                                                        lang=self._lang(request),
-                                                       linker=self._linker(request)))
+                                                       linker=self._linker(request, pub)))
         return response
 
     async def resource(self, request: Request) -> Response:
@@ -237,7 +327,7 @@ class _App:
         elif dot and suffix == "html":
             path, media = stem, "text/html"
         pub = self._pub()
-        iri = self.config.base + path
+        iri = pub.base + path
         if iri not in pub.site.documents:
             return self._refuse(request, 404, f"<{iri}> is not described in this dataset")
         if media is None:
@@ -251,7 +341,7 @@ class _App:
                 return self._refuse(request, 400, f"page {page[:20]!r} is not a page number "
                                                   "(1 to 1000)")
             body = await run_in_threadpool(resource_html, pub, iri, lang=self._lang(request),
-                                           linker=self._linker(request), alternates=alternates,
+                                           linker=self._linker(request, pub), alternates=alternates,
                                            page=int(page))
             assert body is not None
             return self._html(body)
@@ -261,7 +351,8 @@ class _App:
 
     async def sdg(self, request: Request) -> Response:
         code = request.path_params.get("code")
-        pub, lang, linker = self._pub(), self._lang(request), self._linker(request)
+        pub = self._pub()
+        lang, linker = self._lang(request), self._linker(request, pub)
         if code is None:
             return self._html(await run_in_threadpool(sdg_index_page, pub.store, pub.site,
                                                       lang=lang, linker=linker))
@@ -275,7 +366,7 @@ class _App:
     async def search(self, request: Request) -> Response:
         pub = self._pub()
         return self._html(search_page(pub.site, request.query_params.get("q", ""),
-                                      lang=self._lang(request), linker=self._linker(request)))
+                                      lang=self._lang(request), linker=self._linker(request, pub)))
 
     async def favicon(self, _request: Request) -> Response:
         return Response(status_code=204)
@@ -322,7 +413,18 @@ def create_app(config: ServeConfig) -> Starlette:
                                      allow_headers=["Accept", "Content-Type"],
                                      expose_headers=["MetroKG-Row-Cap", "MetroKG-Truncated",
                                                      "Retry-After"], max_age=86400))
-    return Starlette(routes=routes, lifespan=state.lifespan, middleware=middleware)
+    app = Starlette(routes=routes, lifespan=state.lifespan, middleware=middleware)
+    app.state.metrokg = state
+    return app
+
+
+async def start(app: Starlette) -> None:
+    """Open the build of an app made by :func:`create_app` and start its query workers
+    before it serves (else its lifespan does): a build that cannot be opened raises
+    :class:`StoreError` here, not inside the server."""
+    state = app.state.metrokg
+    assert isinstance(state, _App)
+    await state.start()
 
 
 class _Hardened:

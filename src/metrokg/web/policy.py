@@ -79,8 +79,8 @@ class Limits:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"{name} must be a whole number >= 0, not {value}")
         if self.max_memory_mb < 256:
-            raise ValueError(f"max_memory_mb must be at least 256 (a worker loads the "
-                             f"dataset), not {self.max_memory_mb}")
+            raise ValueError(f"max_memory_mb must be at least 256 (a worker opens the "
+                             f"store and runs the query), not {self.max_memory_mb}")
 
 
 def precheck(query: str, limits: Limits) -> str:

@@ -54,6 +54,8 @@ class Site:
     graphs: frozenset[str]
     documents: frozenset[str] = field(default=frozenset())
     """Every IRI under the base that has its own page (subjects, graphs, objects)."""
+    alt_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Every other name (``skos:altLabel``) of each IRI, in any language: what search finds."""
 
     def is_local(self, iri: str) -> bool:
         return iri.startswith(self.base)
@@ -70,17 +72,27 @@ def _text(term: object) -> str:
 def load_site(store: ox.Store, base: str) -> Site:
     """Build the :class:`Site` index of *store* for IRIs under *base*."""
     labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for predicate in _LABELS:
+    for predicate in _LABELS:  # in order: a skos:prefLabel wins over an rdfs:label …
+        found: dict[tuple[str, str], str] = {}
         for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
-                lang = quad.object.language or ""
-                labels[quad.subject.value].setdefault(lang, quad.object.value)
-    acronyms: dict[str, str] = {}
+                key = (quad.subject.value, quad.object.language or "")
+                value, current = quad.object.value, found.get(key)
+                # two names in one language: the longest (then the first in code-point
+                # order), whatever order the store gives them in
+                if current is None or (-len(value), value) < (-len(current), current):
+                    found[key] = value
+        for (iri, lang), value in found.items():
+            labels[iri].setdefault(lang, value)
+    alt: dict[str, set[tuple[int, bool, str]]] = defaultdict(set)
     for quad in store.quads_for_pattern(None, ox.NamedNode(str(SKOS.altLabel)), None, None):
         if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
-            current = acronyms.get(quad.subject.value)
-            if current is None or len(quad.object.value) < len(current):
-                acronyms[quad.subject.value] = quad.object.value
+            value = quad.object.value
+            alt[quad.subject.value].add((len(value), quad.object.language != "en", value))
+    # the acronym shown: the shortest other name, English first on a tie, whatever order
+    # the store gives them in (the on-disk store's is not the in-memory one's)
+    acronyms = {iri: min(names)[2] for iri, names in alt.items()}
+    alt_names = {iri: tuple(sorted({n[2] for n in names})) for iri, names in alt.items()}
     types: dict[str, set[str]] = defaultdict(set)
     for quad in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, None):
         if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
@@ -94,7 +106,7 @@ def load_site(store: ox.Store, base: str) -> Site:
             if isinstance(term, ox.NamedNode) and term.value.startswith(base):
                 documents.add(term.value.split("#", 1)[0])
     return Site(base, dict(labels), acronyms, {k: tuple(sorted(v)) for k, v in types.items()},
-                sources, graphs, frozenset(documents))
+                sources, graphs, frozenset(documents), alt_names)
 
 
 def _load_sources(store: ox.Store, provenance: ox.NamedNode, base: str

@@ -2,10 +2,13 @@
 
 pyoxigraph has no query timeout and a hostile query can crash the process that runs
 it, so the server never evaluates a stranger's query itself. A :class:`QueryPool` keeps
-``workers`` processes, each with its own copy of the store loaded from the built
-N-Quads dump. Each worker is cut off the network before it loads anything
+``workers`` processes, each with the build's on-disk store (``store/``) opened
+read-only: opening takes milliseconds whatever the size of the graph, and the pages of
+the store are shared through the kernel's page cache instead of copied into every
+worker. Each worker is cut off the network before it opens anything
 (:func:`metrokg.queries.isolation.isolate`: ``SERVICE`` cannot connect anywhere, whatever the
-policy's parser thought of the text) and runs under an address-space limit. A query
+policy's parser thought of the text) and runs under an address-space limit, with one
+malloc arena so that the store's threads do not reserve 64 MiB of that limit each. A query
 that outlives ``timeout`` gets its worker killed (SIGKILL) and replaced; a worker that
 dies (memory limit, engine crash) answers its client with a 4xx and is replaced too;
 a query whose client goes away is killed the same way. The event loop only waits on
@@ -170,23 +173,61 @@ def _line(exc: BaseException) -> str:
     return (text[:300] + "…") if len(text) > 300 else text or type(exc).__name__
 
 
-def _worker_main(conn: Connection, dump: str, limits: Limits) -> None:  # pragma: no cover
-    """A worker process: cut the network, cap memory, load the store, answer jobs."""
+_M_ARENA_MAX = -8
+"""glibc's ``mallopt`` parameter for the number of malloc arenas."""
+
+
+def one_arena() -> bool:
+    """Make glibc's malloc use one arena in this process (``False`` where not glibc).
+
+    By default every thread that allocates gets an arena that reserves 64 MiB of address
+    space; the store's threads would take a quarter of a 1 GiB ``RLIMIT_AS`` before any
+    query ran. Call it before any thread starts.
+    """
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+        return bool(libc.mallopt(_M_ARENA_MAX, 1))
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to cap
+        return False
+
+
+def open_read_only(folder: str) -> tuple[object, frozenset[str]]:
+    """The store in *folder*, read-only, and the IRIs of its named graphs.
+
+    Raises :class:`StoreError` when the folder is missing or not a readable store.
+    """
+    import os
+
+    import pyoxigraph as ox
+
+    if not os.path.isdir(folder) or not os.path.isfile(os.path.join(folder, "CURRENT")):
+        raise StoreError(f"no store at {folder}: run `metrokg build` (it writes the store "
+                         "beside the dumps)")
+    try:
+        store = ox.Store.read_only(folder)
+        graphs = frozenset(g.value for g in store.named_graphs()
+                           if isinstance(g, ox.NamedNode))
+    except (OSError, RuntimeError, ValueError, MemoryError) as exc:  # corruption: RuntimeError
+        raise StoreError(f"cannot open the store {folder}: {_line(exc)}; run `metrokg build` "
+                         "again") from None
+    return store, graphs
+
+
+def _worker_main(conn: Connection, folder: str, limits: Limits) -> None:  # pragma: no cover
+    """A worker process: cut the network, cap memory, open the store, answer jobs."""
     from ..queries.isolation import isolate, limit_memory
 
     layers = isolate()  # first, while this process has a single thread
+    one_arena()
     limit_memory(limits.max_memory_mb * 1024 * 1024)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when workers end
     sys.setrecursionlimit(20_000)
-    import pyoxigraph as ox
-
     try:
-        store = ox.Store()
-        store.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
-        graphs = frozenset(g.value for g in store.named_graphs()
-                           if isinstance(g, ox.NamedNode))
-    except (OSError, SyntaxError, ValueError, MemoryError) as exc:
-        conn.send(("error", f"cannot load {dump}: {exc}"))
+        store, graphs = open_read_only(folder)
+    except StoreError as exc:
+        conn.send(("error", str(exc)))
         return
     conn.send(("ready", layers))
     while True:
@@ -210,8 +251,9 @@ class QueryPool:
     Use ``await pool.start()``, then ``await pool.run(job)``; ``await pool.close()``.
     """
 
-    def __init__(self, dump: Path, limits: Limits) -> None:
-        self.dump = dump
+    def __init__(self, store: Path, limits: Limits) -> None:
+        self.store = store
+        """The build's on-disk store folder, opened read-only by every worker."""
         self.limits = limits
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
@@ -223,19 +265,33 @@ class QueryPool:
         self.isolation = "unknown"
         """How the workers are cut off the network (:func:`metrokg.queries.isolation.isolate`)."""
         self._clients: dict[str, int] = {}
+        self._active = 0
+        self._successor: QueryPool | None = None
+        self._settled = asyncio.Event()
+        self._settled.set()
 
     async def start(self) -> None:
-        """Start every worker; raise :class:`StoreError` if the dump cannot be loaded."""
-        if not self.dump.is_file():
-            raise StoreError(f"no built dataset at {self.dump}: run `metrokg build` first")
-        workers = await asyncio.gather(*(self._spawn() for _ in range(self.limits.workers)))
-        for worker in workers:
+        """Start every worker; raise :class:`StoreError` if the store cannot be opened.
+
+        Every start is waited for, even after one failed: a start left running would
+        still watch its pipe's file descriptor, whose number a later worker may reuse.
+        """
+        started = await asyncio.gather(*(self._spawn() for _ in range(self.limits.workers)),
+                                       return_exceptions=True)
+        failure = next((w for w in started if isinstance(w, BaseException)), None)
+        if failure is not None:
+            for worker in started:
+                if isinstance(worker, _Worker):
+                    self._kill(worker)
+            raise failure
+        for worker in started:
+            assert isinstance(worker, _Worker)
             self._idle.put_nowait(worker)
 
     async def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(target=_worker_main, name="metrokg-query-worker",
-                                    args=(child, str(self.dump), self.limits),
+                                    args=(child, str(self.store), self.limits),
                                     daemon=True)
         process.start()
         child.close()
@@ -246,7 +302,7 @@ class QueryPool:
         except (TimeoutError, EOFError, OSError) as exc:
             self._kill(worker)
             raise StoreError(f"a query worker did not start ({type(exc).__name__}); "
-                             f"check that {self.dump} loads with `metrokg stats`") from None
+                             f"check that {self.store} opens with `metrokg stats`") from None
         if not isinstance(message, tuple) or message[0] != "ready":
             self._kill(worker)
             raise StoreError(str(message[1] if isinstance(message, tuple) else message))
@@ -284,8 +340,11 @@ class QueryPool:
             return
 
         async def respawn() -> None:
-            with contextlib.suppress(StoreError):
+            try:
                 self._idle.put_nowait(await self._spawn())
+            except StoreError as exc:  # the store went away (a pinned build folder removed)
+                print(f"metrokg serve: a query worker could not be restarted: {exc}",
+                      file=sys.stderr, flush=True)
 
         task = asyncio.get_running_loop().create_task(respawn())
         self._tasks.add(task)
@@ -299,6 +358,8 @@ class QueryPool:
         gets 429 with ``Retry-After``. Cancelling the call (the client went away) kills
         the worker that runs the query and replaces it.
         """
+        if self._closed and self._successor is not None:
+            return await self._successor.run(job, client)
         limits = self.limits
         retry = (("Retry-After", str(max(1, math.ceil(limits.timeout)))),)
         if self._clients.get(client, 0) >= limits.client_budget:
@@ -313,12 +374,17 @@ class QueryPool:
                          f"429: {self._waiting} queries are already waiting; try again in a "
                          "few seconds\n".encode(), retry)
         self._clients[client] = self._clients.get(client, 0) + 1
+        self._active += 1
+        self._settled.clear()
         try:
             return await self._run(job, retry)
         finally:
             self._clients[client] -= 1
             if not self._clients[client]:
                 del self._clients[client]
+            self._active -= 1
+            if not self._active:
+                self._settled.set()
 
     async def _run(self, job: Job, retry: tuple[tuple[str, str], ...]) -> Reply:
         limits = self.limits
@@ -357,6 +423,15 @@ class QueryPool:
         self._idle.put_nowait(worker)
         assert isinstance(reply, Reply)
         return reply
+
+    async def retire(self, grace: float, successor: QueryPool | None = None) -> None:
+        """Stop every worker once the queries already running or waiting have their
+        answers (at most *grace* seconds from now); a query that reaches this pool after
+        that runs on *successor* (the pool of the build that replaced this one)."""
+        self._successor = successor
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._settled.wait(), timeout=grace)
+        await self.close()
 
     async def close(self) -> None:
         """Stop every worker."""

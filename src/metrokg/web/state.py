@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,19 +88,22 @@ class Published:
 
 
 def load_published(output: Path, *, base: str, queries: Path | None = None) -> Published:
-    """Load the build in *output* (``metrokg.nq`` is required, the rest is optional)."""
-    dump = output / OUTPUT_FILES["dataset_nquads"]
-    store = open_store(dump=dump)
-    ontology = Graph()
-    ontology_file = output / OUTPUT_FILES["ontology"]
-    if ontology_file.is_file():
-        try:
-            ontology.parse(ontology_file, format="turtle")
-        except Exception as exc:  # rdflib raises many unrelated types on bad input
-            raise StoreError(f"cannot read {ontology_file}: {exc}") from None
-    return Published(output, base, store, load_site(store, base), tuple(list_dumps(output)),
-                     ontology, tuple(load_examples(queries)), package_version(),
-                     _whole_network(store, queries))
+    """Open the build in *output*: its on-disk store read-only (else ``metrokg.nq``, loaded
+    into memory, for a folder without one); the rest is optional."""
+    store = open_store(output=output)
+    with ThreadPoolExecutor(1) as beside:  # the store's reads run outside the GIL in part
+        network = beside.submit(_whole_network, store, queries)
+        site = load_site(store, base)
+        ontology = Graph()
+        ontology_file = output / OUTPUT_FILES["ontology"]
+        if ontology_file.is_file():
+            try:
+                ontology.parse(ontology_file, format="turtle")
+            except Exception as exc:  # rdflib raises many unrelated types on bad input
+                raise StoreError(f"cannot read {ontology_file}: {exc}") from None
+        whole = network.result()
+    return Published(output, base, store, site, tuple(list_dumps(output)), ontology,
+                     tuple(load_examples(queries)), package_version(), whole)
 
 
 def _whole_network(store: ox.Store, queries: Path | None) -> Any:

@@ -350,7 +350,7 @@ def search_page(site: Site, query: str, *, lang: str, linker: Linker, limit: int
         for iri, names in site.labels.items():
             if not (site.is_local(iri) or sdg_page_path(iri)):
                 continue
-            texts = [*names.values(), site.acronyms.get(iri, "")]
+            texts = [*names.values(), *site.alt_names.get(iri, ())]
             matched = next((t for t in texts if all(w in t.casefold() for w in words)), None)
             if matched is None:
                 continue
@@ -376,7 +376,7 @@ def search_index(site: Site) -> list[dict[str, object]]:
         if not ((site.is_local(iri) and site.document_of(iri) in site.documents)
                 or sdg_page_path(iri)) or "#" in iri:
             continue
-        texts = sorted({*names.values(), *([site.acronyms[iri]] if iri in site.acronyms else [])})
+        texts = sorted({*names.values(), *site.alt_names.get(iri, ())})
         out.append({"p": plain.page_path(iri), "n": texts})
     return out
 
