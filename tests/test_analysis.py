@@ -13,7 +13,15 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from metrokg.analysis.measures import Analysis, analyse, analysis_date, to_csv, to_json, to_rdf
+from metrokg.analysis.measures import (
+    Analysis,
+    analyse,
+    analysis_date,
+    to_csv,
+    to_json,
+    to_quads,
+    to_rdf,
+)
 from metrokg.analysis.network import Projection, View, load_projection, network_view
 from metrokg.errors import InputError
 from metrokg.outputs.build import BuildResult, build
@@ -215,6 +223,20 @@ def test_rdf_carries_scores_and_provenance() -> None:
     assert rows[0]["date"].value == "2026-01-02T00:00:00Z"
 
 
+def test_quads_for_the_store_are_the_rdf_dataset() -> None:
+    """What the build adds to its store (to_quads) is what to_rdf writes, graph for graph."""
+    from metrokg.rdflib_bridge import quads_from_dataset
+
+    g = nx.path_graph(4)
+    g.graph.update(view="plan:p", name="plan-p")
+    a = analyse(nx.relabel_nodes(g, {i: f"{BASE}id/org/o{i}" for i in range(4)}))
+    date = datetime(2026, 1, 2, tzinfo=UTC)
+    quads = {str(q) for q in to_quads(a, base=BASE, date=date)}
+    assert quads == {str(q) for q in quads_from_dataset(to_rdf(a, base=BASE, date=date))}
+    assert f'<{BASE}id/org/o1> <{MKG}degree> "2"^^<http://www.w3.org/2001/XMLSchema#integer> ' \
+        f"<{BASE}graph/analysis/plan-p>" in quads
+
+
 # ---------------------------------------------------------------- the real graph
 
 
@@ -310,3 +332,32 @@ def test_build_is_byte_identical_twice(built: BuildResult, tmp_path: Path) -> No
     again = build(ProjectPaths(ROOT, dist_dir=tmp_path))
     for key in ("dataset_nquads", "explorer"):
         assert again.files[key].read_bytes() == built.files[key].read_bytes(), key
+
+
+def test_closeness_beside_betweenness_gives_the_same_analysis(
+        monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Above PARALLEL_NODES closeness runs in a forked child: the same scores as in-process."""
+    from forking import forks_here
+
+    import metrokg.analysis.measures as analysis_module
+    from metrokg.forked import Forked
+
+    if not forks_here(request):
+        return
+    g = nx.relabel_nodes(nx.barabasi_albert_graph(300, 2, seed=4),
+                         {i: f"{BASE}id/org/o{i}" for i in range(300)})
+    monkeypatch.setattr(analysis_module, "PARALLEL_NODES", 0)
+    monkeypatch.setenv("METROKG_JOBS", "1")
+    alone = analyse(g)
+    monkeypatch.delenv("METROKG_JOBS")
+    made: list[str] = []
+
+    def counting(fn: object, *, name: str) -> object:
+        made.append(name)
+        return Forked(fn, name=name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis_module, "Forked", counting)
+    forked = analyse(g)
+    assert made == ["closeness"]
+    assert forked == alone
+    assert len({s.closeness for s in forked.scores}) > 10

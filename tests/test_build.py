@@ -250,21 +250,29 @@ def test_killed_builds_leave_previous_outputs_and_store_exactly_as_they_were(
         "records:\n  - kind: facts\n    about: syn00000-net\n"
         "    homepage: https://example.org/changed\n"
         "    url: https://example.org/changed\n    as_of: \"2026-11\"\n")
+    # what a build of the changed project publishes (builds are byte-identical)
+    reference = build(ProjectPaths(project, dist_dir=tmp_path / "reference"))
+    after, after_quads = _digests(reference.output), _store_quads(reference.output)
+    assert after != before
     rng = random.Random(5)
     for _ in range(4):
         proc = subprocess.Popen([sys.executable, "-c", _KILLER, str(project), str(dist)])
         time.sleep(rng.uniform(0.5, 4.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
-        if proc.returncode == 0:
-            break  # finished before the kill: a new, complete build was published
-        assert os.readlink(dist / "graph") == target
+        if os.readlink(dist / "graph") != target:
+            # published before the kill landed: then it is the whole new build
+            assert _digests(dist / "graph") == after
+            assert _store_quads(dist / "graph") == after_quads
+            break
+        assert proc.returncode != 0
         assert _digests(dist / "graph") == before
         assert _store_quads(dist / "graph") == quads
     # the next build cleans up what the killed ones left and publishes
     build(ProjectPaths(project, dist_dir=dist))
     assert not list((dist / ".builds").glob("staging-*"))
     assert os.readlink(dist / "graph") != target
+    assert _digests(dist / "graph") == after
 
 
 # ---------------------------------------------------------------- lazy imports

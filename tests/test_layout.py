@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "metrokg"
 ROOMS = ["records", "mapping", "checks", "analysis", "outputs", "queries", "web", "cli"]
 """The rooms, left to right: records → mapping → checks → analysis → outputs → queries → web → cli."""
 
-FOUNDATIONS = {"paths", "namespaces", "errors", "http", "safetext", "rdflib_bridge"}
+FOUNDATIONS = {"paths", "namespaces", "errors", "http", "safetext", "rdflib_bridge", "forked"}
 """Top-level modules any room may import: no pipeline step, no import of a room."""
 
 FACE = {"metrokg", "metrokg.__main__"}

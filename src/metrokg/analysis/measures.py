@@ -31,9 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
+from rdflib.term import Node
 
 from ..errors import InputError, MetrokgError
+from ..forked import Forked, parallel
 from ..namespaces import DCTERMS, MKG, PROV, RDF, RDFS, SDG, XSD
 from . import centrality
 from .nogc import paused
@@ -49,6 +52,7 @@ __all__ = [
     "annotate",
     "to_csv",
     "to_json",
+    "to_quads",
     "to_rdf",
 ]
 
@@ -144,6 +148,11 @@ def analyse(graph: nx.Graph, *, seed: int = 42, resolution: float = 1.0,
                         alpha=alpha, closeness_k=closeness_k, engine=engine)
 
 
+PARALLEL_NODES = 2000
+"""From this many organisations, closeness is computed by a second process beside
+betweenness (see :mod:`metrokg.forked`)."""
+
+
 def _analyse(graph: nx.Graph, *, seed: int, resolution: float, betweenness_k: int | None,
              alpha: float, closeness_k: int | None, engine: str) -> Analysis:
     if graph.number_of_nodes() == 0:
@@ -158,8 +167,19 @@ def _analyse(graph: nx.Graph, *, seed: int, resolution: float, betweenness_k: in
     used = centrality.choose(engine, n)
     k = betweenness_k if betweenness_k is not None and betweenness_k < n else None
     ck = closeness_k if closeness_k is not None and closeness_k < n else None
-    between = centrality.betweenness(graph, k=k, seed=seed, engine=used)
-    close = centrality.closeness(graph, k=ck, seed=seed, engine=used)
+    if n >= PARALLEL_NODES and parallel():
+        # both are O(nm) and hold the GIL: closeness runs in a forked child meanwhile
+        closing = Forked(lambda: centrality.closeness(graph, k=ck, seed=seed, engine=used),
+                         name="closeness")
+        try:
+            between = centrality.betweenness(graph, k=k, seed=seed, engine=used)
+        except BaseException:
+            closing.cancel()
+            raise
+        close = closing.result()
+    else:
+        between = centrality.betweenness(graph, k=k, seed=seed, engine=used)
+        close = centrality.closeness(graph, k=ck, seed=seed, engine=used)
     pagerank = nx.pagerank(graph, alpha=alpha, weight="weight", tol=1e-10, max_iter=1000)
     eigen = _eigenvector(undirected)
     found = centrality.communities(undirected, resolution=resolution, seed=seed, engine=used)
@@ -333,53 +353,79 @@ def to_rdf(analysis: Analysis, *, base: str, date: datetime,
     graph's ``prov:generatedAtTime`` go into the provenance graph ``<base>graph/provenance``.
     """
     dataset = dataset if dataset is not None else Dataset()
+    for s, p, o, g in _statements(analysis, base=base, date=date):
+        dataset.graph(g).add((s, p, o))
+    return dataset
+
+
+def to_quads(analysis: Analysis, *, base: str, date: datetime) -> list[ox.Quad]:
+    """The statements of :func:`to_rdf` as pyoxigraph quads (what the build adds to its
+    store), without an rdflib dataset in between."""
+    from ..rdflib_bridge import from_rdflib
+
+    graphs: dict[URIRef, ox.NamedNode] = {}
+    return [ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o),  # type: ignore[arg-type]
+                    graphs.setdefault(g, ox.NamedNode(str(g))))
+            for s, p, o, g in _statements(analysis, base=base, date=date)]
+
+
+def _statements(analysis: Analysis, *, base: str,
+                date: datetime) -> list[tuple[URIRef, URIRef, Node, URIRef]]:
+    """(subject, predicate, object, graph) of everything :func:`to_rdf` writes."""
+    out: list[tuple[URIRef, URIRef, Node, URIRef]] = []
     name = analysis.view_name
     graph_iri = analysis_graph_iri(name, base)
-    g = dataset.graph(graph_iri)
-    prov = dataset.graph(URIRef(f"{base}graph/provenance"))
+    provenance = URIRef(f"{base}graph/provenance")
+
+    def g(s: URIRef, p: URIRef, o: Node) -> None:
+        out.append((s, p, o, graph_iri))
+
+    def prov(s: URIRef, p: URIRef, o: Node) -> None:
+        out.append((s, p, o, provenance))
+
     view = URIRef(f"{base}id/analysis/{name}")
     stamp = Literal(date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
 
     for s in analysis.scores:
         org = URIRef(s.iri)
-        g.add((org, MKG.degree, Literal(s.degree, datatype=XSD.integer)))
+        g(org, MKG.degree, Literal(s.degree, datatype=XSD.integer))
         for measure in ("weighted_degree", "betweenness", "closeness", "eigenvector",
                         "pagerank"):
-            g.add((org, MKG[MEASURES[measure][0]], _decimal(getattr(s, measure))))
-        g.add((org, MKG.inCommunity, URIRef(f"{view}/community/{s.community}")))
+            g(org, MKG[MEASURES[measure][0]], _decimal(getattr(s, measure)))
+        g(org, MKG.inCommunity, URIRef(f"{view}/community/{s.community}"))
         if s.broker:
-            g.add((org, MKG.isBroker, Literal(True)))
+            g(org, MKG.isBroker, Literal(True))
     for i, members in enumerate(analysis.communities, 1):
         community = URIRef(f"{view}/community/{i}")
-        g.add((community, RDF.type, MKG.Community))
-        g.add((community, RDFS.label, Literal(f"community {i} of view {analysis.view}", lang="en")))
-        g.add((community, MKG.communitySize, Literal(len(members), datatype=XSD.integer)))
+        g(community, RDF.type, MKG.Community)
+        g(community, RDFS.label, Literal(f"community {i} of view {analysis.view}", lang="en"))
+        g(community, MKG.communitySize, Literal(len(members), datatype=XSD.integer))
     for a, b in analysis.bridges:
         bridge = URIRef(f"{view}/bridge/{_tail(a)}--{_tail(b)}")
-        g.add((bridge, RDF.type, MKG.Bridge))
-        g.add((bridge, MKG.bridgeEnd, URIRef(a)))
-        g.add((bridge, MKG.bridgeEnd, URIRef(b)))
+        g(bridge, RDF.type, MKG.Bridge)
+        g(bridge, MKG.bridgeEnd, URIRef(a))
+        g(bridge, MKG.bridgeEnd, URIRef(b))
 
-    prov.add((graph_iri, RDF.type, PROV.Entity))
-    prov.add((graph_iri, DCTERMS.title, Literal(f"Network analysis of view {analysis.view}"
+    prov(graph_iri, RDF.type, PROV.Entity)
+    prov(graph_iri, DCTERMS.title, Literal(f"Network analysis of view {analysis.view}"
                                                 + (" (directed)" if analysis.directed else ""),
-                                                lang="en")))
-    prov.add((graph_iri, PROV.generatedAtTime, stamp))
-    prov.add((graph_iri, PROV.wasDerivedFrom, view))
-    prov.add((view, RDF.type, MKG.NetworkView))
+                                                lang="en"))
+    prov(graph_iri, PROV.generatedAtTime, stamp)
+    prov(graph_iri, PROV.wasDerivedFrom, view)
+    prov(view, RDF.type, MKG.NetworkView)
     scope, _, value = analysis.view.partition(":")
-    prov.add((view, MKG.viewScope, Literal(scope)))
+    prov(view, MKG.viewScope, Literal(scope))
     if scope == "plan":
-        prov.add((view, MKG.viewOf, URIRef(f"{base}id/plan/{value}")))
+        prov(view, MKG.viewOf, URIRef(f"{base}id/plan/{value}"))
     elif scope == "sdg":
-        prov.add((view, MKG.viewOf, SDG[value]))
+        prov(view, MKG.viewOf, SDG[value])
     elif scope == "relation":
-        prov.add((view, MKG.viewOf, Literal(value)))
-    prov.add((view, MKG.directed, Literal(analysis.directed)))
-    prov.add((view, MKG.nodeCount, Literal(analysis.nodes, datatype=XSD.integer)))
-    prov.add((view, MKG.edgeCount, Literal(analysis.edges, datatype=XSD.integer)))
+        prov(view, MKG.viewOf, Literal(value))
+    prov(view, MKG.directed, Literal(analysis.directed))
+    prov(view, MKG.nodeCount, Literal(analysis.nodes, datatype=XSD.integer))
+    prov(view, MKG.edgeCount, Literal(analysis.edges, datatype=XSD.integer))
     for query in PROJECTION_QUERIES:
-        prov.add((view, MKG.projectionQuery, Literal(f"queries/network/{query}.rq")))
+        prov(view, MKG.projectionQuery, Literal(f"queries/network/{query}.rq"))
     software = f"networkx {dist_version('networkx')}"
     activities = {m: (MKG[prop], algo, software) for m, (prop, algo) in MEASURES.items()}
     activities["communities"] = (MKG.inCommunity, COMMUNITY_ALGORITHM, software)
@@ -389,20 +435,20 @@ def to_rdf(analysis: Analysis, *, base: str, date: datetime,
     activities["brokers"] = (MKG.isBroker, "networkx.articulation_points", software)
     for measure, (produced, algorithm, library) in activities.items():
         activity = URIRef(f"{view}/{measure.replace('_', '-')}")
-        prov.add((graph_iri, PROV.wasGeneratedBy, activity))
-        prov.add((activity, RDF.type, PROV.Activity))
-        prov.add((activity, MKG.algorithm, Literal(algorithm)))
-        prov.add((activity, MKG.softwareVersion, Literal(library)))
-        prov.add((activity, MKG.computes, produced))
-        prov.add((activity, PROV.used, view))
-        prov.add((activity, PROV.endedAtTime, stamp))
+        prov(graph_iri, PROV.wasGeneratedBy, activity)
+        prov(activity, RDF.type, PROV.Activity)
+        prov(activity, MKG.algorithm, Literal(algorithm))
+        prov(activity, MKG.softwareVersion, Literal(library))
+        prov(activity, MKG.computes, produced)
+        prov(activity, PROV.used, view)
+        prov(activity, PROV.endedAtTime, stamp)
         for key, value in sorted(analysis.parameters.get(measure, {}).items()):
             param = URIRef(f"{activity}/parameter/{key.replace('_', '-')}")
-            prov.add((activity, MKG.parameter, param))
-            prov.add((param, RDF.type, MKG.AlgorithmParameter))
-            prov.add((param, RDFS.label, Literal(key)))
-            prov.add((param, RDF.value, _value(value)))
-    return dataset
+            prov(activity, MKG.parameter, param)
+            prov(param, RDF.type, MKG.AlgorithmParameter)
+            prov(param, RDFS.label, Literal(key))
+            prov(param, RDF.value, _value(value))
+    return out
 
 
 PROJECTION_QUERIES = ("organisations", "memberships", "sub-organisations", "involvements",

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from ..errors import InputErrors, MetrokgError
-from ..mapping.ontology import version
 from . import build, explore, generate, network, publish, push, query, serve, stats, validate, vocab
 
 __all__ = ["MODULES", "main"]
@@ -30,6 +29,17 @@ MODULES: tuple[ModuleType, ...] = (
 """One module per subcommand: each has `register(subparsers)` and sets `run` on its parser."""
 
 
+class _Version(argparse.Action):
+    """``--version``, read only when asked for (the ontology module loads rdflib)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from ..mapping.ontology import version
+
+        print(f"metrokg {version()}")
+        parser.exit()
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="metrokg",
@@ -37,7 +47,7 @@ def parser() -> argparse.ArgumentParser:
         epilog=__doc__.split("\n\n", 1)[1] if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    top.add_argument("--version", action="version", version=f"metrokg {version()}")
+    top.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     top.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in MODULES:

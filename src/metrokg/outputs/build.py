@@ -18,10 +18,11 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 from typing import IO
@@ -30,6 +31,7 @@ import pyoxigraph as ox
 
 from ..checks import ValidationResult, validate_store
 from ..errors import InputError, ValidationFailed
+from ..forked import Forked
 from ..mapping import Iris, Vocabulary, map_records
 from ..mapping.ontology import ONTOLOGY_IRI, ontology_triples, version
 from ..namespaces import DEFAULT_BASE
@@ -37,7 +39,7 @@ from ..paths import OUTPUT_FILES, STORE_DIR, ProjectPaths
 from ..records import load_records
 from ..records.sources import load_documents
 from . import dumps
-from .summary import Summary, summarise
+from .summary import Summary, summarise, validation_counts
 
 __all__ = ["OUTPUT_FILES", "Assembled", "BuildResult", "assemble", "build"]
 
@@ -85,6 +87,16 @@ def assemble(paths: ProjectPaths, *, base: str = DEFAULT_BASE, extra: Sequence[P
 
     Raises on bad input; writes nothing but the quads into *store*.
     """
+    store = ox.Store() if store is None else store
+    ontology = _map(paths, base=base, extra=extra, progress=progress, store=store)
+    progress("validating (SHACL shapes and dataset checks)")
+    return Assembled(store, ontology, _validate(store, paths, base=base, engine=engine), base)
+
+
+def _map(paths: ProjectPaths, *, base: str, extra: Sequence[Path], progress: Progress,
+         store: ox.Store) -> list[ox.Triple]:
+    """Read the documents and records and map them, the ontology and the SDG scheme into
+    *store*; return the ontology's triples."""
     progress("reading source documents")
     documents = load_documents(paths.documents)
     progress(f"reading records from {paths.data}")
@@ -95,18 +107,19 @@ def assemble(paths: ProjectPaths, *, base: str = DEFAULT_BASE, extra: Sequence[P
     vocabulary = Vocabulary.from_triples(ontology, sdg)
     progress("mapping records to named graphs")
     iris = Iris(base)
-    store = ox.Store() if store is None else store
     store.bulk_extend(chain(
         map_records(records, documents, vocabulary, base=base),
         _reference_graph(iris, "ontology", ontology, str(ONTOLOGY_IRI),
                          "metrokg ontology, " + version()),
         _reference_graph(iris, "un-sdg", sdg, "http://metadata.un.org/sdg", SDG_CITATION)))
-    del records
-    progress("validating (SHACL shapes and dataset checks)")
+    return ontology
+
+
+def _validate(store: ox.Store, paths: ProjectPaths, *, base: str,
+              engine: str) -> ValidationResult:
     checks = sorted((paths.queries / "checks").glob("*-violation.rq"))
-    result = validate_store(store, shapes=paths.shapes, checks=checks,
-                            provenance=iris.provenance_graph.value, engine=engine)
-    return Assembled(store, ontology, result, base)
+    return validate_store(store, shapes=paths.shapes, checks=checks,
+                          provenance=Iris(base).provenance_graph.value, engine=engine)
 
 
 def _parse(path: Path) -> list[ox.Triple]:
@@ -150,20 +163,24 @@ def build(paths: ProjectPaths, *, base: str = DEFAULT_BASE, progress: Progress =
         raise _unwritable(paths.dist, exc) from None
     try:
         store = ox.Store()  # in memory while the build reads it; written to disk at the end
-        assembled = assemble(paths, base=base, progress=progress, store=store, engine=engine)
-        if strict and not assembled.validation.conforms:
-            raise ValidationFailed(
-                f"{assembled.validation.count('Violation')} violation(s); nothing was published\n"
-                + assembled.validation.text())
-        from .networkstep import add_network_analysis
-
-        progress("analysing the partnership network")
-        network = add_network_analysis(store, paths, base=base)
-        summary = summarise(store, base=base, validation=assembled.validation)
-        progress("writing outputs")
-        _write_outputs(assembled, summary, network.explorer_html, staging)
-        validation = assembled.validation
-        del store, assembled
+        ontology = _map(paths, base=base, extra=(), progress=progress, store=store)
+        progress("validating (SHACL shapes and dataset checks), beside the next steps")
+        # the child validates the store as it is now; the network step adds to it meanwhile
+        checking = Forked(lambda: _validate(store, paths, base=base, engine=engine),
+                          name="validation")
+        try:
+            summary = _network_and_dumps(store, ontology, paths, staging, base=base,
+                                         progress=progress)
+        except Exception:
+            _checked(checking.result(), strict)  # a violation explains a later failure
+            raise
+        except BaseException:
+            checking.cancel()
+            raise
+        progress("waiting for validation; writing its report and the summary")
+        validation = _checked(checking.result(), strict)
+        summary = replace(summary, validation=validation_counts(validation))
+        _write_reports(validation, summary, staging, base=base)
         progress("publishing")
         final = _publish(staging, paths)
     except OSError as exc:
@@ -184,46 +201,102 @@ def _unwritable(dist: Path, exc: OSError) -> InputError:
                            "outputs are unchanged")
 
 
-def _write_outputs(assembled: Assembled, summary: Summary, explorer: str, staging: Path) -> None:
-    store, base = assembled.store, assembled.base
+def _checked(validation: ValidationResult, strict: bool) -> ValidationResult:
+    """*validation*, or with *strict* :class:`ValidationFailed` if it has a Violation."""
+    if strict and not validation.conforms:
+        raise ValidationFailed(f"{validation.count('Violation')} violation(s); nothing was "
+                               "published\n" + validation.text())
+    return validation
+
+
+def _network_and_dumps(store: ox.Store, ontology: list[ox.Triple], paths: ProjectPaths,
+                       staging: Path, *, base: str, progress: Progress) -> Summary:
+    """The network step, then every output that does not depend on validation; return the
+    summary (without validation counts)."""
+    progress("analysing the partnership network")
+    from .networkstep import add_network_analysis
+
+    network = add_network_analysis(store, paths, base=base)
+    summary = summarise(store, base=base)
+    progress("writing outputs")
+    _write_outputs(store, ontology, network.explorer_html, staging, base=base)
+    return summary
+
+
+def _write_outputs(store: ox.Store, ontology: list[ox.Triple], explorer: str, staging: Path,
+                   *, base: str) -> None:
     provenance = Iris(base).provenance_graph
 
     def out(key: str) -> Path:
         return staging / OUTPUT_FILES[key]
 
-    quads = dumps.sorted_quads(store)
-    dumps.write(quads, out("dataset_nquads"), ox.RdfFormat.N_QUADS, base=base)
-    dumps.write(quads, out("dataset_trig"), ox.RdfFormat.TRIG, base=base)
-    _write_store(quads, staging / STORE_DIR)
-    data = dumps.sorted_triples(quads, exclude=[provenance])
-    del quads
-    dumps.write(data, out("graph_turtle"), ox.RdfFormat.TURTLE, base=base)
-    dumps.write(data, out("graph_jsonld"), ox.RdfFormat.JSON_LD, base=base)
-    del data
-    ontology = sorted(set(assembled.ontology), key=str)
-    dumps.write(ontology, out("ontology"), ox.RdfFormat.TURTLE, base=base)
-    dumps.write_rdflib_turtle(assembled.validation.report, out("validation_turtle"), base=base)
+    nquads = out("dataset_nquads")
+    data = dumps.write_nquads(store, nquads, exclude=[provenance])
+    # the on-disk store is loaded from the dump by Oxigraph's bulk loader, which releases
+    # the GIL: it runs on the second core while the other dumps are written
+    disk = _Background(_write_store, nquads, staging / STORE_DIR)
+    try:
+        dumps.write_trig(nquads, out("dataset_trig"), base=base)
+        dumps.write(dumps.triples_of(data), out("graph_turtle"), ox.RdfFormat.TURTLE, base=base)
+        dumps.write(dumps.triples_of(data), out("graph_jsonld"), ox.RdfFormat.JSON_LD, base=base)
+        del data
+        dumps.write(sorted(set(ontology), key=str), out("ontology"), ox.RdfFormat.TURTLE,
+                    base=base)
+        _write_text(out("explorer"), explorer)
+    finally:
+        disk.join()  # also when a dump failed: the thread must not outlive the staging
+
+
+def _write_reports(validation: ValidationResult, summary: Summary, staging: Path, *,
+                   base: str) -> None:
+    """The validation report and the summary; then every output is synced to disk."""
+    dumps.write_rdflib_turtle(validation.report, staging / OUTPUT_FILES["validation_turtle"],
+                              base=base)
     texts = {
-        "validation_text": assembled.validation.text(),
+        "validation_text": validation.text(),
         "summary_json": json.dumps(summary.as_dict(), indent=2, sort_keys=True,
                                    ensure_ascii=False) + "\n",
         "summary_text": summary.text(),
-        "explorer": explorer,
     }
     for key, text in texts.items():
-        with open(out(key), "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    for key in OUTPUT_FILES:
-        with open(out(key), "rb") as written:
+        _write_text(staging / OUTPUT_FILES[key], text)
+    for name in OUTPUT_FILES.values():
+        with open(staging / name, "rb") as written:
             os.fsync(written.fileno())
 
 
-def _write_store(quads: list[ox.Quad], folder: Path) -> None:
-    """The on-disk store published beside the dumps, holding exactly their quads."""
+def _write_text(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def _write_store(nquads: Path, folder: Path) -> None:
+    """The on-disk store published beside the dumps, holding exactly the quads of *nquads*."""
     disk = ox.Store(str(folder))
-    disk.bulk_extend(quads)
+    disk.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     disk.flush()
     del disk  # closes it before the folder is published
+
+
+class _Background:
+    """``fn(*args)`` in a thread; :meth:`join` waits for it and re-raises what it raised."""
+
+    def __init__(self, fn: Callable[..., None], *args: object) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                fn(*args)
+            except BaseException as exc:  # re-raised by join
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name=f"metrokg-{fn.__name__}")
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _lock(staging: Path) -> IO[str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import importlib.util
 import json
 import math
 import random
@@ -29,6 +30,7 @@ import re
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -57,6 +59,15 @@ SPACING = 40.0
 
 
 def _asset(package: str, *parts: str) -> str:
+    """A file shipped inside *package*, found without importing it (``import pyvis``
+    imports IPython: over a second for two files)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"package {package} is not installed")
+    for folder in spec.submodule_search_locations:
+        path = Path(folder).joinpath(*parts)
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
     return resources.files(package).joinpath(*parts).read_text(encoding="utf-8")
 
 
@@ -83,7 +94,9 @@ def _fr(graph: nx.Graph, seed: int, iterations: int | None,
         small: bool = True) -> dict[Hashable, tuple[float, float]]:
     """Force-layout positions of *graph* (igraph), seeded: Kamada–Kawai up to 300 nodes
     when *small*, else Fruchterman–Reingold (grid variant above 300 nodes)."""
-    nodes = list(graph.nodes())
+    # sorted: a subgraph view iterates its nodes in the order of a set of them, which
+    # changes with the hash seed (a community's layout would change from run to run)
+    nodes = sorted(graph.nodes(), key=str)
     n = len(nodes)
     if n == 0:
         return {}
@@ -92,7 +105,8 @@ def _fr(graph: nx.Graph, seed: int, iterations: int | None,
     import igraph as ig
 
     index = {v: i for i, v in enumerate(nodes)}
-    g = ig.Graph(n=n, edges=[(index[a], index[b]) for a, b in graph.edges()])
+    g = ig.Graph(n=n, edges=sorted(tuple(sorted((index[a], index[b])))
+                                   for a, b in graph.edges()))
     rng = random.Random(seed)
     start = [[rng.uniform(-1, 1) * math.sqrt(n), rng.uniform(-1, 1) * math.sqrt(n)]
              for _ in range(n)]

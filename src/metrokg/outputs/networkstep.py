@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..analysis.measures import Analysis, analyse, analysis_date, to_rdf
+from ..analysis.measures import Analysis, analyse, analysis_date, to_quads
 from ..analysis.network import View, label_of, load_projection, network_view
 from ..paths import ProjectPaths
-from ..rdflib_bridge import quads_from_dataset
 from .explorer import explorer_html
 
 __all__ = ["NetworkStep", "add_network_analysis"]
@@ -38,8 +37,7 @@ def add_network_analysis(store: ox.Store, paths: ProjectPaths, *, base: str) -> 
     analysis = analyse(graph)
     date = analysis_date([paths.documents, paths.sources, paths.data, paths.ontology,
                           paths.sdg_kos, paths.queries / "network"])
-    # analysis.to_rdf writes an rdflib dataset (a few quads per organisation): carried over
-    store.bulk_extend(list(quads_from_dataset(to_rdf(analysis, base=base, date=date))))
+    store.bulk_extend(to_quads(analysis, base=base, date=date))
     plans = {p: label_of(projection.elements[p].names, p, "en") for p in projection.plans()}
     html = explorer_html(graph, analysis, title="metrokg — partnership network", plans=plans)
     return NetworkStep(analysis, html)

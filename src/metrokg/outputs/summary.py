@@ -21,7 +21,7 @@ from ..namespaces import DEFAULT_BASE, PREFIXES
 if TYPE_CHECKING:
     from ..checks.graphs import ValidationResult
 
-__all__ = ["Summary", "curie", "recorded_base", "summarise"]
+__all__ = ["Summary", "curie", "recorded_base", "summarise", "validation_counts"]
 
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _SOURCE = ox.NamedNode(PREFIXES["dcterms"] + "source")
@@ -104,13 +104,18 @@ def summarise(store: ox.Store, *, base: str,
         status = str(getattr(q.object, "value", q.object)).rsplit("/", 1)[-1]
         statuses.setdefault(name, Counter())[status] += 1
     graphs = sum(1 for _ in store.named_graphs())
-    counts = {"violations": validation.count("Violation"), "warnings": validation.count("Warning"),
-              "info": validation.count("Info")} if validation else {}
+    counts = validation_counts(validation) if validation else {}
     return Summary(len(store), graphs,
                    {curie(k, base): len(v) for k, v in sorted(typed.items())},
                    dict(sorted(sources.items())),
                    {k: dict(sorted(v.items())) for k, v in sorted(statuses.items())}, counts,
                    base)
+
+
+def validation_counts(validation: ValidationResult) -> dict[str, int]:
+    """The summary's ``validation`` counts: violations, warnings, info."""
+    return {"violations": validation.count("Violation"), "warnings": validation.count("Warning"),
+            "info": validation.count("Info")}
 
 
 def recorded_base(folder: Path) -> str:

@@ -40,7 +40,7 @@ from ..namespaces import DEFAULT_BASE, OTYPE, ROLE, SDG, STATUS
 
 __all__ = [
     "PARAMETER_TYPES", "CatalogueEntry", "Parameter", "bind", "find", "load_catalogue",
-    "make_term", "parse_entry", "rebase",
+    "lookup", "make_term", "parse_entry", "rebase",
 ]
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -93,6 +93,8 @@ class CatalogueEntry:
     parameters: tuple[Parameter, ...]
     expected: Path | None
     text: str
+    stamp: tuple[int, int] = (0, 0)
+    """The file's modification time (ns) and size when it was read."""
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -215,6 +217,36 @@ def load_catalogue(folder: Path) -> dict[str, CatalogueEntry]:
 _CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], dict[str, CatalogueEntry]]] = {}
 
 
+def lookup(folder: Path, name: str) -> CatalogueEntry:
+    """The entry called *name* in the catalogue in *folder* (see :func:`find`).
+
+    What :func:`load_catalogue` parsed is reused while the folder (files added, removed,
+    renamed) and the entry's own file (edited) are unchanged: two ``stat`` calls, not
+    one per file — a query run on an open store costs little more than the engine's run.
+    """
+    key = str(folder)
+    try:
+        folder_stamp = folder.stat().st_mtime_ns
+    except OSError:
+        raise QueryError(f"no query catalogue at {folder}") from None
+    known = _LOOKUPS.get(key)
+    if known is None or known[0] != folder_stamp:
+        known = _LOOKUPS[key] = (folder_stamp, load_catalogue(folder))
+    entry = find(known[1], name)
+    try:
+        st = entry.path.stat()
+    except OSError:  # removed since: read the folder again
+        _LOOKUPS.pop(key, None)
+        return find(load_catalogue(folder), name)
+    if (st.st_mtime_ns, st.st_size) != entry.stamp:
+        _LOOKUPS.pop(key, None)
+        entry = find(load_catalogue(folder), name)
+    return entry
+
+
+_LOOKUPS: dict[str, tuple[int, dict[str, CatalogueEntry]]] = {}
+
+
 def find(catalogue: Mapping[str, CatalogueEntry], name: str) -> CatalogueEntry:
     """The entry called *name*, or a :class:`QueryError` suggesting close names."""
     if name in catalogue:
@@ -229,6 +261,7 @@ _HEADER = re.compile(r"^#\s*(id|en|ca|param|expected|note):\s*(.*)$")
 
 def parse_entry(path: Path) -> CatalogueEntry:
     """Read one catalogue file and check its header against its body."""
+    st = path.stat()
     text = path.read_text(encoding="utf-8")
     fields: dict[str, str] = {}
     params: list[Parameter] = []
@@ -264,7 +297,7 @@ def parse_entry(path: Path) -> CatalogueEntry:
     return CatalogueEntry(
         id=fields["id"], path=path, question_en=fields["en"], question_ca=fields["ca"],
         parameters=tuple(params), expected=(path.parent / expected) if expected else None,
-        text=text)
+        text=text, stamp=(st.st_mtime_ns, st.st_size))
 
 
 def _parameter(path: Path, lineno: int, value: str) -> Parameter:

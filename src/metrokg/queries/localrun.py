@@ -23,15 +23,18 @@ from ..errors import MetrokgError, QueryError, StoreError
 __all__ = ["Answer", "parse_isolated", "run_isolated"]
 
 Answer = tuple[str, object]
-"""``("ask", bool)``, ``("select", tsv_bytes)`` or ``("graph", ntriples_bytes)``."""
+"""``("ask", bool)``, ``("select", tsv_bytes)``, ``("graph", ntriples_bytes)`` or
+``("unparsed", None)``."""
 
 
 def _child(conn: Connection, output: str, text: str, allow_network: bool,
-           union: bool) -> None:  # pragma: no cover - runs in the child process
+           union: bool, parsed: bool) -> None:  # pragma: no cover - runs in the child process
     from .isolation import isolate
 
-    if not allow_network:
-        isolate()
+    if not allow_network and isolate() == "none" and not parsed:
+        conn.send(("unparsed", None))  # nothing but the parser can stop its SERVICE here
+        conn.close()
+        return
     try:
         import pyoxigraph as ox
 
@@ -54,8 +57,13 @@ def _child(conn: Connection, output: str, text: str, allow_network: bool,
 
 
 def run_isolated(output: Path, text: str, *, name: str, timeout: float,
-                 allow_network: bool = False, union: bool = True) -> Answer:
+                 allow_network: bool = False, union: bool = True,
+                 parsed: bool = True) -> Answer:
     """Run *text* on the build in *output* (its store, or its dump) in a child process.
+
+    A text not *parsed* (a catalogue query, whose ``SERVICE`` was not looked for) runs
+    only in a child cut off the network, or with *allow_network*; a child that cannot
+    cut itself off answers ``("unparsed", None)`` without running it.
 
     Raises:
         StoreError: nothing has been built there, or it cannot be read.
@@ -68,7 +76,8 @@ def run_isolated(output: Path, text: str, *, name: str, timeout: float,
     ctx = (multiprocessing.get_context("fork") if sys.platform.startswith("linux")
            else multiprocessing.get_context("spawn"))
     parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(child, str(output), text, allow_network, union),
+    process = ctx.Process(target=_child, args=(child, str(output), text, allow_network, union,
+                                                 parsed),
                           name="metrokg-query", daemon=True)
     process.start()
     child.close()

@@ -13,15 +13,19 @@ types, whose terms are pyoxigraph terms::
     >>> [row[0].value for row in result.rows]
     ['1', '2']
 
-Every query is parsed (never run) before it is run or sent, so a syntax error is
-reported with its file, line and column and nothing reaches the endpoint.
+Every query is parsed (never run) before it is run in this process or sent, so a syntax
+error is reported with its file, line and column and nothing reaches the endpoint. A
+catalogue query run on the built dataset is the exception: the project's own file with
+checked terms bound in it, it goes straight to the child process, which is cut off the
+network, and its engine reads it there (the parser only explains a failure); parsing
+with rdflib costs about a second per process, far more than the query (docs/decisions/0242).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,7 +34,7 @@ import pyoxigraph
 from ..errors import QueryError
 from ..namespaces import DEFAULT_BASE
 from ..paths import ProjectPaths, default_paths
-from .catalogue import CatalogueEntry, bind, find, load_catalogue
+from .catalogue import CatalogueEntry, bind, lookup
 from .queryparse import QueryRefused, QueryShape, decode_escapes, nesting_depth
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,7 +63,8 @@ class PreparedQuery:
     text: str
     name: str
     """Catalogue id, file path or ``<inline>``: used in every error message."""
-    form: Form
+    form: Form | None
+    """``None`` while not parsed: a catalogue query, parsed only where it must be (:func:`run`)."""
     entry: CatalogueEntry | None = None
     service: bool = False
     """The query holds ``SERVICE`` (it runs locally only with ``allow_service``)."""
@@ -162,7 +167,7 @@ def prepare(name_or_text: str | Path, *, params: Mapping[str, str] | None = None
     *base* (default: the base recorded by the build in ``paths.output``), so its
     defaults and values written under the default base name the build's things. Raises
     :class:`QueryError` for unknown names, bad parameters and syntax errors (with file,
-    line and column).
+    line and column) — a catalogue query's syntax is checked by :func:`run` instead.
     """
     entry: CatalogueEntry | None = None
     text_in = str(name_or_text)
@@ -176,7 +181,7 @@ def prepare(name_or_text: str | Path, *, params: Mapping[str, str] | None = None
                              "(put the value in the query's VALUES block)")
     elif _NAME.match(text_in.strip()):
         paths = paths or default_paths()
-        entry = find(load_catalogue(paths.queries), text_in.strip())
+        entry = lookup(paths.queries, text_in.strip())
         if base is None:
             from ..outputs.summary import recorded_base
 
@@ -188,11 +193,46 @@ def prepare(name_or_text: str | Path, *, params: Mapping[str, str] | None = None
                              "(put the value in the query's VALUES block)")
         text, name = text_in, "<inline>"
     text = _decoded(text, name)
-    shape = _shape(text, name, max(timeout, _MIN_PARSE_SECONDS))
-    return PreparedQuery(text, name, _FORMS[shape.form], entry, shape.service)
+    if entry is not None:
+        return PreparedQuery(text, name, None, entry)
+    return _parsed(PreparedQuery(text, name, None), timeout)
+
+
+def _parsed(prepared: PreparedQuery, timeout: float) -> PreparedQuery:
+    """*prepared* with its form and ``SERVICE`` flag, from parsing it (once per text)."""
+    if prepared.form is not None:
+        return prepared
+    shape = _SHAPES.get(prepared.text)
+    if shape is None:
+        shape = _shape(prepared.text, prepared.name, max(timeout, _MIN_PARSE_SECONDS))
+        if len(_SHAPES) >= _SHAPES_KEPT:
+            _SHAPES.clear()
+        _SHAPES[prepared.text] = shape
+    return replace(prepared, form=_FORMS[shape.form], service=shape.service)
+
+
+_SHAPES: dict[str, QueryShape] = {}
+"""What parsing said of each text already parsed in this process (the same text, the same
+shape): a notebook that runs a query again does not parse it again."""
+_SHAPES_KEPT = 256
 
 
 def _decoded(text: str, name: str) -> str:
+    known = _DECODED.get(text)
+    if known is not None:
+        return known
+    decoded = _checked(text, name)
+    if len(_DECODED) >= _SHAPES_KEPT:
+        _DECODED.clear()
+    _DECODED[text] = decoded
+    return decoded
+
+
+_DECODED: dict[str, str] = {}
+"""Texts already decoded and checked in this process, and what they became."""
+
+
+def _checked(text: str, name: str) -> str:
     try:
         text = decode_escapes(text)
     except QueryRefused as exc:
@@ -257,18 +297,31 @@ def run(prepared: PreparedQuery, *, store: pyoxigraph.Store | None = None,
     if not (timeout > 0 and timeout < float("inf")):
         raise QueryError(f"timeout must be a positive number of seconds, not {timeout}")
     if endpoint is not None:
-        return _run_remote(prepared, endpoint, timeout, max_bytes)
-    if prepared.service and not allow_service:
-        raise QueryError(f"{prepared.name}: the query uses SERVICE, which sends it to another "
-                         "endpoint; pass --allow-service (allow_service=True) if you mean it")
+        return _run_remote(_parsed(prepared, timeout), endpoint, timeout, max_bytes)
+    if store is not None:  # this process is not cut off the network: parse first
+        prepared = _parsed(prepared, timeout)
+    _refuse_service(prepared, allow_service)
     if store is not None:
         return _run_local(prepared, store)
     from .localrun import run_isolated
 
     paths = paths or default_paths()
-    kind, value = run_isolated(paths.output, prepared.text,
-                               name=prepared.name, timeout=timeout,
-                               allow_network=allow_service)
+    try:
+        kind, value = run_isolated(paths.output, prepared.text,
+                                   name=prepared.name, timeout=timeout,
+                                   allow_network=allow_service,
+                                   parsed=prepared.form is not None)
+    except QueryError:
+        if prepared.form is not None:
+            raise
+        # an unparsed catalogue query failed: the parser says why, if it can
+        _refuse_service(_parsed(prepared, timeout), allow_service)
+        raise
+    if kind == "unparsed":  # the child could not cut itself off the network
+        prepared = _parsed(prepared, timeout)
+        _refuse_service(prepared, allow_service)
+        kind, value = run_isolated(paths.output, prepared.text, name=prepared.name,
+                                   timeout=timeout, allow_network=allow_service)
     try:
         if kind == "ask":
             return AskResult(bool(value), prepared.name)
@@ -278,6 +331,12 @@ def run(prepared: PreparedQuery, *, store: pyoxigraph.Store | None = None,
         return _solutions(value, pyoxigraph.QueryResultsFormat.TSV, prepared.name)
     except (SyntaxError, ValueError) as exc:  # pragma: no cover - our own child's output
         raise QueryError(f"{prepared.name}: cannot read the query's answer: {exc}") from None
+
+
+def _refuse_service(prepared: PreparedQuery, allow_service: bool) -> None:
+    if prepared.service and not allow_service:
+        raise QueryError(f"{prepared.name}: the query uses SERVICE, which sends it to another "
+                         "endpoint; pass --allow-service (allow_service=True) if you mean it")
 
 
 def query(name_or_text: str | Path, *, params: Mapping[str, str] | None = None,
@@ -335,7 +394,7 @@ def _run_local(prepared: PreparedQuery, store: pyoxigraph.Store) -> QueryResult:
         if isinstance(result, pyoxigraph.QueryTriples):
             return GraphResult(tuple(result), prepared.name, _prefixes())
         variables = tuple(v.value for v in result.variables)
-        rows = tuple(tuple(solution[v] for v in variables) for solution in result)
+        rows = tuple(tuple(solution) for solution in result)  # its values, in variable order
     except Exception as exc:  # the engine's errors: OSError, RuntimeError (unknown function)…
         raise QueryError(f"{prepared.name}: {_first_line(exc)}") from None
     return SelectResult(variables, rows, prepared.name)
@@ -346,7 +405,7 @@ def _solutions(body: bytes, format: pyoxigraph.QueryResultsFormat, name: str) ->
     if not isinstance(results, pyoxigraph.QuerySolutions):
         raise ValueError("a boolean where solutions were expected")
     variables = tuple(v.value for v in results.variables)
-    rows = tuple(tuple(solution[v] for v in variables) for solution in results)
+    rows = tuple(tuple(solution) for solution in results)
     return SelectResult(variables, rows, name)
 
 

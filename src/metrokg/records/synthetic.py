@@ -26,12 +26,13 @@ from typing import Any
 
 import yaml
 
-__all__ = ["RECORDS_TODAY", "block_count", "generate"]
+__all__ = ["QUADS_PER_BLOCK", "QUADS_TODAY", "block_count", "generate"]
 
-RECORDS_TODAY = 503
-"""Records in the project's own graph/data when the generator was written (scale 1)."""
+QUADS_TODAY = 12_421
+"""Quads in the build of the project's own records (2026-12-01): scale 1."""
 
-_PER_BLOCK = 70
+QUADS_PER_BLOCK = 1_094
+"""Quads one synthetic block adds to a build (its records, provenance and network scores)."""
 _AS_OF = "2026-11"
 _TYPES = ("city-network", "forum", "consortium", "financing-network", "initiative")
 _MARKS = {"achieved": "V", "in-progress": "0", "not-developed": "X"}
@@ -40,14 +41,15 @@ _LINKED = ("ontology", "shapes", "queries")
 
 
 def block_count(scale: float) -> int:
-    """How many synthetic blocks, added to the real records, make *scale* × today's count."""
+    """How many synthetic blocks, added to the real records, make about *scale* × today's
+    quads (:data:`QUADS_TODAY`): 100 gives about 1.24 M quads."""
     if scale < 1:
         raise ValueError("scale must be at least 1 (the project's own records)")
-    return round((scale - 1) * RECORDS_TODAY / _PER_BLOCK)
+    return round((scale - 1) * QUADS_TODAY / QUADS_PER_BLOCK)
 
 
 def generate(out: Path, *, scale: float, seed: int = 0, project: Path | None = None) -> Path:
-    """Write a project of about *scale* × today's records into *out*; return *out*.
+    """Write a project whose build has about *scale* × today's quads into *out*; return *out*.
 
     *project* is the checkout whose documents, records, ontology, shapes and queries are
     linked (default: this one); synthetic blocks make up the rest. *out* must be empty or
@@ -92,6 +94,7 @@ def generate(out: Path, *, scale: float, seed: int = 0, project: Path | None = N
     (sources / "documents.yaml").write_text(
         yaml.safe_dump(index, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
     manifest = {"scale": scale, "seed": seed, "blocks": blocks,
+                "expected_quads": QUADS_TODAY + blocks * QUADS_PER_BLOCK,
                 "synthetic_records": sum(kinds.values()), "by_kind": dict(sorted(kinds.items()))}
     (out / "synthetic.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return out
