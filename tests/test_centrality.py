@@ -15,6 +15,7 @@ from metrokg.analysis.measures import Analysis, analyse
 from metrokg.analysis.network import View, load_projection, network_view
 from metrokg.outputs.build import BuildResult
 from metrokg.outputs.store import open_store
+from metrokg.paths import ProjectPaths
 
 pytest.importorskip("igraph")
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,3 +169,31 @@ def test_sampled_closeness_scales_by_the_share_reached(engine: str) -> None:
         clique = range(30) if v < 30 else range(30, 40)
         c = len(pivots & set(clique) - {v})
         assert got[v] == pytest.approx(c / (k - (v in pivots)), abs=1e-12), v
+
+
+BASE = "https://w3id.org/metrokg/"
+
+
+def test_the_build_samples_betweenness_and_closeness_only_above_its_limit(
+        built: BuildResult, built_paths: ProjectPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exact O(nm) measures would make the build's cost grow faster than its data: above
+    EXACT_UP_TO organisations it samples SAMPLES sources / pivots, and records k."""
+    from metrokg.outputs import networkstep
+
+    mkg = "https://w3id.org/metrokg/def/"
+    ask_k = ("ASK { GRAPH ?g { ?a <" + mkg + "parameter> ?p . ?p <http://www.w3.org/2000/01/"
+             "rdf-schema#label> \"k\" ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> 20 } }")
+    monkeypatch.setattr(networkstep, "SAMPLES", 20)
+    store = open_store(dump=built.files["dataset_nquads"])
+    n = networkstep.add_network_analysis(store, built_paths, base=BASE).analysis.nodes
+    assert n > 50
+    exact = networkstep.add_network_analysis(open_store(dump=built.files["dataset_nquads"]),
+                                             built_paths, base=BASE, exact_up_to=n)
+    assert exact.analysis.parameters["betweenness"]["k"] == "all nodes (exact)"
+    assert "k" not in exact.analysis.parameters["closeness"]
+    sampled_store = open_store(dump=built.files["dataset_nquads"])
+    sampled = networkstep.add_network_analysis(sampled_store, built_paths, base=BASE,
+                                               exact_up_to=n - 1)
+    assert sampled.analysis.parameters["betweenness"]["k"] == 20
+    assert sampled.analysis.parameters["closeness"]["k"] == 20
+    assert sampled_store.query(ask_k)  # the published provenance says it was sampled

@@ -19,7 +19,14 @@ from ..analysis.network import View, label_of, load_projection, network_view
 from ..paths import ProjectPaths
 from .explorer import explorer_html
 
-__all__ = ["NetworkStep", "add_network_analysis"]
+__all__ = ["EXACT_UP_TO", "SAMPLES", "NetworkStep", "add_network_analysis"]
+
+#: Exact betweenness and closeness are O(nm): the build computes them exactly up to this
+#: many organisations, and above it from SAMPLES seeded sources / pivots (O(km), so the
+#: build's cost stays linear; the analysis graph records k and the seed, decision 0221).
+#: `metrokg network` computes them exactly at any size unless asked to sample.
+EXACT_UP_TO = 5_000
+SAMPLES = 500
 
 
 @dataclass(frozen=True)
@@ -30,11 +37,17 @@ class NetworkStep:
     explorer_html: str
 
 
-def add_network_analysis(store: ox.Store, paths: ProjectPaths, *, base: str) -> NetworkStep:
-    """Analyse the whole network in *store*, add the results to it, return the explorer."""
+def add_network_analysis(store: ox.Store, paths: ProjectPaths, *, base: str,
+                         exact_up_to: int = EXACT_UP_TO) -> NetworkStep:
+    """Analyse the whole network in *store*, add the results to it, return the explorer.
+
+    Betweenness and closeness are exact up to *exact_up_to* organisations, sampled from
+    :data:`SAMPLES` sources and pivots above it.
+    """
     projection = load_projection(store, paths.queries / "network")
     graph = network_view(projection, View())
-    analysis = analyse(graph)
+    k = SAMPLES if graph.number_of_nodes() > exact_up_to else None
+    analysis = analyse(graph, betweenness_k=k, closeness_k=k)
     date = analysis_date([paths.documents, paths.sources, paths.data, paths.ontology,
                           paths.sdg_kos, paths.queries / "network"])
     store.bulk_extend(to_quads(analysis, base=base, date=date))
