@@ -16,7 +16,24 @@ import pyoxigraph as ox
 from ..errors import StoreError
 from ..paths import OUTPUT_FILES, STORE_DIR, ProjectPaths
 
-__all__ = ["StoreStats", "open_store", "store_stats"]
+__all__ = ["StoreStats", "open_read_only", "open_store", "store_stats"]
+
+
+def open_read_only(folder: Path) -> ox.Store:
+    """The on-disk store in *folder*, opened read-only (several processes may share it).
+
+    Raises :class:`StoreError` when the folder holds no store or a damaged one.
+    """
+    if not (folder / "CURRENT").is_file():
+        raise StoreError(f"no store at {folder}: run `metrokg build` (it writes the store "
+                         "beside the dumps)")
+    try:
+        return ox.Store.read_only(str(folder))
+    except (OSError, RuntimeError, ValueError, MemoryError) as exc:  # corruption: RuntimeError
+        text = " ".join(str(exc).split())
+        text = (text[:300] + "…") if len(text) > 300 else text or type(exc).__name__
+        raise StoreError(f"cannot open the store {folder}: {text}; run `metrokg build` "
+                         "again") from None
 
 
 def open_store(paths: ProjectPaths | None = None, *, dump: Path | None = None,
@@ -34,11 +51,7 @@ def open_store(paths: ProjectPaths | None = None, *, dump: Path | None = None,
             output = paths.output
         on_disk = output / STORE_DIR
         if on_disk.is_dir():
-            try:
-                return ox.Store.read_only(str(on_disk))
-            except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
-                raise StoreError(f"cannot open the store {on_disk}: {exc}; "
-                                 "run `metrokg build` again") from None
+            return open_read_only(on_disk)
         dump = output / OUTPUT_FILES["dataset_nquads"]
     if not dump.is_file():
         raise StoreError(f"no built dataset at {dump}: run `metrokg build` first")

@@ -198,18 +198,17 @@ def open_read_only(folder: str) -> tuple[object, frozenset[str]]:
 
     Raises :class:`StoreError` when the folder is missing or not a readable store.
     """
-    import os
+    from pathlib import Path
 
     import pyoxigraph as ox
 
-    if not os.path.isdir(folder) or not os.path.isfile(os.path.join(folder, "CURRENT")):
-        raise StoreError(f"no store at {folder}: run `metrokg build` (it writes the store "
-                         "beside the dumps)")
-    try:
-        store = ox.Store.read_only(folder)
+    from ..outputs.store import open_read_only as open_store_folder
+
+    store = open_store_folder(Path(folder))
+    try:  # a damaged table may show only when it is read
         graphs = frozenset(g.value for g in store.named_graphs()
                            if isinstance(g, ox.NamedNode))
-    except (OSError, RuntimeError, ValueError, MemoryError) as exc:  # corruption: RuntimeError
+    except (OSError, RuntimeError, ValueError, MemoryError) as exc:
         raise StoreError(f"cannot open the store {folder}: {_line(exc)}; run `metrokg build` "
                          "again") from None
     return store, graphs
