@@ -15,8 +15,10 @@ import functools
 import multiprocessing
 import signal
 import sys
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from ..errors import MetrokgError, QueryError, StoreError
 
@@ -75,30 +77,13 @@ def run_isolated(output: Path, text: str, *, name: str, timeout: float,
         raise StoreError(f"no built dataset in {output}: run `metrokg build` first")
     ctx = (multiprocessing.get_context("fork") if sys.platform.startswith("linux")
            else multiprocessing.get_context("spawn"))
-    parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(child, str(output), text, allow_network, union,
-                                                 parsed),
-                          name="metrokg-query", daemon=True)
-    process.start()
-    child.close()
-    try:
-        if not parent.poll(timeout):
-            raise QueryError(f"{name}: stopped after {timeout:g} s (raise --timeout, add a "
-                             "LIMIT or narrow the patterns)")
-        try:
-            kind, value = parent.recv()
-        except (EOFError, OSError):
-            process.join(5)
-            code = process.exitcode
-            how = (f"signal {signal.Signals(-code).name}" if code is not None and code < 0
-                   else f"exit code {code}")
-            raise QueryError(f"{name}: the query engine crashed ({how}); the query is too "
-                             "complex or too deeply nested to run") from None
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join(5)
-        parent.close()
+    kind, value = _ask_child(
+        ctx, _child, (str(output), text, allow_network, union, parsed), label="metrokg-query",
+        timeout=timeout,
+        too_slow=f"{name}: stopped after {timeout:g} s (raise --timeout, add a LIMIT or "
+                 "narrow the patterns)",
+        crashed=lambda how: f"{name}: the query engine crashed ({how}); the query is too "
+                            "complex or too deeply nested to run")
     if kind == "error":
         kind_name, message = value
         if kind_name == "StoreError":
@@ -169,23 +154,41 @@ def parse_isolated(text: str, *, name: str, timeout: float) -> tuple[str, object
         ctx = multiprocessing.get_context("fork")
     else:  # pragma: no cover - spawn imports it in the child
         ctx = multiprocessing.get_context("spawn")  # type: ignore[assignment]
+    kind, value = _ask_child(
+        ctx, _parser, (text,), label="metrokg-parse", timeout=timeout,
+        too_slow=f"{name}: parsing took longer than {timeout:g} s (the query is too long or "
+                 "too complex)",
+        crashed=lambda how: f"{name}: the SPARQL parser crashed on this text (too long or "
+                            "too deeply nested)")
+    return str(kind), value
+
+
+def _ask_child(ctx: Any, target: Callable[..., None], args: tuple[Any, ...], *, label: str,
+               timeout: float, too_slow: str, crashed: Callable[[str], str]) -> tuple[str, Any]:
+    """Start ``target(conn, *args)`` in a child process and return the one message it sends.
+
+    Raises :class:`QueryError` with *too_slow* after *timeout* seconds, or with
+    ``crashed(how)`` when the child dies without answering (*how*: its signal or exit code).
+    The child is killed once it has answered or failed.
+    """
     parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_parser, args=(child, text), name="metrokg-parse",
-                          daemon=True)
+    process = ctx.Process(target=target, args=(child, *args), name=label, daemon=True)
     process.start()
     child.close()
     try:
         if not parent.poll(timeout):
-            raise QueryError(f"{name}: parsing took longer than {timeout:g} s (the query is "
-                             "too long or too complex)")
+            raise QueryError(too_slow)
         try:
             kind, value = parent.recv()
         except (EOFError, OSError):
-            raise QueryError(f"{name}: the SPARQL parser crashed on this text (too long or "
-                             "too deeply nested)") from None
+            process.join(5)
+            code = process.exitcode
+            how = (f"signal {signal.Signals(-code).name}" if code is not None and code < 0
+                   else f"exit code {code}")
+            raise QueryError(crashed(how)) from None
     finally:
         if process.is_alive():
             process.kill()
         process.join(5)
         parent.close()
-    return str(kind), value
+    return kind, value
