@@ -52,10 +52,10 @@ from metrokg.checks.records import Records
 from metrokg.checks.report import findings_of
 from metrokg.checks.terms import data_graphs, ntriples
 from metrokg.mapping import Iris
-from metrokg.namespaces import ADMS, DEFAULT_BASE, MKG, ROLE, SKOS, bind_prefixes
+from metrokg.namespaces import DEFAULT_BASE, bind_prefixes
 from metrokg.outputs.build import assemble
 from metrokg.paths import default_paths
-from metrokg.records.synthetic import generate
+from metrokg.records.synthetic import break_elements, generate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scale_queries import dump
@@ -121,26 +121,6 @@ def _median(run: Callable[[], object], runs: int) -> float:
         run()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-def break_elements(store: ox.Store) -> int:
-    """Break one plan element in ten (IRI order) as tests/test_validation_real.py does."""
-    rows = store.query(f"SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?e <{MKG.inPlan}> ?p }} }} "
-                       "ORDER BY ?e")
-    elements = [row["e"] for row in rows][::10]  # type: ignore[union-attr]
-    status, label, in_plan = (ox.NamedNode(str(p)) for p in (ADMS.status, SKOS.prefLabel,
-                                                             MKG.inPlan))
-    changed = 0
-    for i, element in enumerate(elements):
-        kind = i % 3
-        quads = list(store.quads_for_pattern(element, [status, label, in_plan][kind], None))
-        for quad in quads:
-            store.remove(quad)
-            if kind == 0:
-                store.add(ox.Quad(element, status, ox.NamedNode(str(ROLE.member)),
-                                  quad.graph_name))
-        changed += bool(quads)
-    return changed
 
 
 def _plain(data: Graph, shapes: Graph, store: ox.Store) -> set[tuple[str, str, str]]:

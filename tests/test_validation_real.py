@@ -20,7 +20,7 @@ from metrokg.checks.graphs import ValidationResult, load_shapes, validate_datase
 from metrokg.namespaces import ADMS, MKG, RDF, ROLE, STATUS
 from metrokg.outputs.build import OUTPUT_FILES, BuildResult, assemble
 from metrokg.paths import ProjectPaths
-from metrokg.records.synthetic import generate
+from metrokg.records.synthetic import break_elements, generate
 
 BASE = "https://w3id.org/metrokg/"
 PLAN = URIRef(BASE + "id/plan/metropolis-action-plan-2018-2020")
@@ -133,33 +133,6 @@ def test_checks_folder_is_where_the_build_reads(project_root: Path, tmp_path: Pa
     assert str(PLAN) in {f.focus for f in result.findings if f.rule == "every-plan"}
 
 
-def _defects(store: ox.Store) -> list[str]:
-    """Break the store in ways several shapes see; return the elements changed.
-
-    Per tenth plan element (in IRI order): its status becomes a role (S16), its text
-    is dropped (S13), or its plan link is dropped (S11, S54's per-plan view) — the kinds
-    of mistake a record can make.
-    """
-    rows = store.query("PREFIX mkg: <https://w3id.org/metrokg/def/> SELECT DISTINCT ?e WHERE "
-                       "{ GRAPH ?g { ?e mkg:inPlan ?p } } ORDER BY ?e")
-    elements = [row["e"] for row in rows][::10]  # type: ignore[union-attr]
-    status = ox.NamedNode(str(ADMS.status))
-    label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
-    in_plan = ox.NamedNode(str(MKG.inPlan))
-    changed = []
-    for i, element in enumerate(elements):
-        kind = i % 3
-        quads = list(store.quads_for_pattern(element, [status, label, in_plan][kind], None))
-        for quad in quads:
-            store.remove(quad)
-            if kind == 0:
-                store.add(ox.Quad(element, status, ox.NamedNode(str(ROLE.member)),
-                                  quad.graph_name))
-        if quads:
-            changed.append(element.value)
-    return changed
-
-
 def _engines_agree(store: ox.Store, paths: ProjectPaths) -> ValidationResult:
     checks = sorted((paths.queries / "checks").glob("*-violation.rq"))
     results = [validate_store(store, shapes=paths.shapes, checks=checks,
@@ -174,7 +147,7 @@ def test_engines_agree_on_the_real_graph(built: BuildResult, built_paths: Projec
     store = ox.Store()
     store.load(path=built.output / OUTPUT_FILES["dataset_nquads"], format=ox.RdfFormat.N_QUADS)
     assert _engines_agree(store, built_paths).findings == ()
-    touched = _defects(store)
+    touched = break_elements(store)
     result = _engines_agree(store, built_paths)
     assert {"S16-status", "S13-element-text", "S11-element-plan"} <= {f.rule for f in result.findings}
     assert {f.focus for f in result.findings if f.rule.startswith(("S16", "S13", "S11"))} \
@@ -188,7 +161,7 @@ def test_engines_agree_on_a_synthetic_graph(tmp_path: Path) -> None:
     assembled = assemble(paths)
     assert assembled.validation.findings == ()
     store = assembled.store
-    touched = _defects(store)
+    touched = break_elements(store)
     result = _engines_agree(store, paths)
     assert {f.focus for f in result.findings if f.rule.startswith(("S16", "S13", "S11"))} \
         == set(touched)

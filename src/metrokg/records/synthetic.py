@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["QUADS_PER_BLOCK", "QUADS_TODAY", "block_count", "generate"]
+__all__ = ["QUADS_PER_BLOCK", "QUADS_TODAY", "block_count", "break_elements", "generate"]
 
 QUADS_TODAY = 12_421
 """Quads in the build of the project's own records (2026-12-01): scale 1."""
@@ -250,3 +250,34 @@ def _flat(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_flat(v) for v in value)
     return str(value)
+
+
+def break_elements(store: Any) -> list[str]:
+    """Break a built store in ways several shapes see; return the elements changed.
+
+    Per tenth plan element (in IRI order): its status becomes a role (S16), its text
+    is dropped (S13), or its plan link is dropped (S11, S54's per-plan view) — the kinds
+    of mistake a record can make. The validation tests and benchmark compare the engines'
+    findings on a store broken this way.
+    """
+    import pyoxigraph as ox
+
+    from ..namespaces import ADMS, MKG, ROLE, SKOS
+
+    rows = store.query(f"SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?e <{MKG.inPlan}> ?p }} }} "
+                       "ORDER BY ?e")
+    elements = [row["e"] for row in rows][::10]
+    status, label, in_plan = (ox.NamedNode(str(p)) for p in (ADMS.status, SKOS.prefLabel,
+                                                             MKG.inPlan))
+    changed = []
+    for i, element in enumerate(elements):
+        kind = i % 3
+        quads = list(store.quads_for_pattern(element, [status, label, in_plan][kind], None))
+        for quad in quads:
+            store.remove(quad)
+            if kind == 0:
+                store.add(ox.Quad(element, status, ox.NamedNode(str(ROLE.member)),
+                                  quad.graph_name))
+        if quads:
+            changed.append(element.value)
+    return changed
