@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from ..checks import ENGINES
-from ..outputs.build import BuildResult, build
 from .common import add_project_options, progress, project_paths
+
+if TYPE_CHECKING:
+    from ..outputs.build import BuildResult
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     # tiny: one BLAS thread keeps closeness on the second core at scale
     if "numpy" not in sys.modules:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from ..outputs.build import build
+
     paths = project_paths(args)
     result = build(paths, base=args.base, engine=args.engine,
                    progress=(lambda _m: None) if args.quiet else progress)

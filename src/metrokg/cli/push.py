@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..outputs.build import OUTPUT_FILES
 from ..outputs.push import AUTH_KINDS, PushResult, find_credentials, push_dataset
-from ..paths import ProjectPaths, default_paths
+from ..paths import OUTPUT_FILES, ProjectPaths, default_paths
 from .common import progress
 
 EPILOG = """examples:

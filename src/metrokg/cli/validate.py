@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from ..checks import ENGINES
-from ..outputs.build import assemble
 from .common import add_project_options, progress, project_paths
 
 
@@ -25,6 +24,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..outputs.build import assemble
+
     paths = project_paths(args)
     data = paths.data.resolve()
     extra = [f for f in args.files if f.resolve().parent != data]
