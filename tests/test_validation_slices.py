@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
-from test_validation_real import PROVENANCE, _defects
+from test_validation_real import PROVENANCE
 
 import metrokg.checks.validate as validation
 from metrokg.checks import Finding, load_shapes, validate_shapes
@@ -23,7 +23,7 @@ from metrokg.checks.terms import data_graphs
 from metrokg.namespaces import ADMS, RDF, RDFS, SH
 from metrokg.outputs.build import assemble
 from metrokg.paths import ProjectPaths, default_paths
-from metrokg.records.synthetic import generate
+from metrokg.records.synthetic import break_elements, generate
 
 EX = "http://example.org/"
 PREFIXES = f"""@prefix sh: <{SH}> . @prefix ex: <{EX}> .
@@ -123,7 +123,7 @@ def broken() -> tuple[ox.Store, Graph, tuple[Finding, ...]]:
         paths = ProjectPaths(generate(Path(folder) / "project", scale=3, seed=11))
         store = assemble(paths).store
         shapes = load_shapes(paths.shapes)
-    assert _defects(store)
+    assert break_elements(store)
     reference = validate_shapes(store, shapes, provenance=str(PROVENANCE), engine="pyshacl")
     assert {f.rule for f in reference.findings} >= {"S11-element-plan", "S13-element-text",
                                                     "S16-status"}
